@@ -1,0 +1,79 @@
+import { protocolError } from './errors.js';
+
+export type TelemetryValue = number | string | boolean;
+
+export interface TelemetryRecord {
+  /** Device-chosen unique id of the record, for at-least-once deduplication. */
+  readonly messageId?: string;
+  /** Device-side time, ISO 8601, if the device sent one. */
+  readonly deviceTime?: string;
+  readonly fields: Readonly<Record<string, TelemetryValue>>;
+}
+
+export const TELEMETRY_LIMITS = {
+  maxBytes: 16 * 1024,
+  maxFields: 64,
+  maxFieldName: 64,
+  maxString: 1024,
+  maxMessageId: 128,
+} as const;
+
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Validates a telemetry payload: a JSON object of named scalar fields. The reserved keys
+ * `messageId` (alias `mid`) and `ts` are lifted out of `fields`.
+ */
+export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
+  if (payload.byteLength > TELEMETRY_LIMITS.maxBytes) {
+    throw protocolError('FW_TELEMETRY_INVALID', `payload over ${TELEMETRY_LIMITS.maxBytes} bytes`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(UTF8.decode(payload));
+  } catch (cause) {
+    throw protocolError('FW_TELEMETRY_INVALID', 'payload is not UTF-8 JSON', { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw protocolError('FW_TELEMETRY_INVALID', 'payload must be a JSON object');
+  }
+  const fields: Record<string, TelemetryValue> = {};
+  let messageId: string | undefined;
+  let deviceTime: string | undefined;
+  let count = 0;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'messageId' || key === 'mid') {
+      if (typeof v !== 'string' || !MESSAGE_ID.test(v)) {
+        throw protocolError('FW_TELEMETRY_INVALID', 'messageId must be 1-128 of [A-Za-z0-9_.:-]');
+      }
+      messageId = v;
+      continue;
+    }
+    if (key === 'ts') {
+      if (typeof v !== 'string' || Number.isNaN(Date.parse(v)) || v.length > 40) {
+        throw protocolError('FW_TELEMETRY_INVALID', 'ts must be an ISO 8601 time');
+      }
+      deviceTime = v;
+      continue;
+    }
+    if (!FIELD_NAME.test(key)) throw protocolError('FW_TELEMETRY_INVALID', 'bad field name');
+    if (++count > TELEMETRY_LIMITS.maxFields) {
+      throw protocolError('FW_TELEMETRY_INVALID', `more than ${TELEMETRY_LIMITS.maxFields} fields`);
+    }
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw protocolError('FW_TELEMETRY_INVALID', `${key} is not finite`);
+    } else if (typeof v === 'string') {
+      if (v.length > TELEMETRY_LIMITS.maxString) {
+        throw protocolError('FW_TELEMETRY_INVALID', `${key} is longer than ${TELEMETRY_LIMITS.maxString}`);
+      }
+      // PostgreSQL's jsonb (and text) cannot hold U+0000: refused here, not by the store.
+      if (v.includes('\u0000')) throw protocolError('FW_TELEMETRY_INVALID', `${key} holds a NUL character`);
+    } else if (typeof v !== 'boolean') {
+      throw protocolError('FW_TELEMETRY_INVALID', `${key} must be a number, string or boolean`);
+    }
+    fields[key] = v;
+  }
+  return { ...(messageId ? { messageId } : {}), ...(deviceTime ? { deviceTime } : {}), fields };
+}
