@@ -1,0 +1,16 @@
+export { Identity } from './identity.js';
+export type { IdentityOptions } from './identity.js';
+export { estRoutes, EST_BODY_LIMIT } from './est/routes.js';
+export { checkCsr, decodeCsrBody } from './csr.js';
+export type { CheckedCsr, CsrKeyType } from './csr.js';
+export { DEFAULT_TLS_HOSTNAMES } from './server-tls.js';
+export type { ServerTls } from './server-tls.js';
+export { REVOCATION_REASONS } from './revocation.js';
+export type { RevocationReason } from './revocation.js';
+export type { ClaimInput, CreatedClaim } from './claims.js';
+export type { Enrollment } from './enroll.js';
+export type { ManufacturerInput } from './manufacturers.js';
+export type { DeviceCertificateVerifier, VerifiedDevice } from './verify.js';
+export { IDENTITY_ERRORS, identityError } from './errors.js';
+export type { IdentityErrorCode } from './errors.js';
+export { enrollmentAdminRoutes } from './admin-routes.js';

@@ -1,0 +1,11 @@
+export { createOperators } from './service.js';
+export type { Actor, BootstrapCredentials, Operators, OperatorsOptions } from './service.js';
+export { checkPasswordPolicy, PASSWORD_MAX, PASSWORD_MIN } from './password-policy.js';
+export { normalizeUsername } from './accounts.js';
+export type { OperatorInfo } from './accounts.js';
+export type { NewToken, TokenInfo } from './tokens.js';
+export type { LoginAttempt, LoginResult } from './login.js';
+export { assertRouteRoleMatrix } from './route-matrix.js';
+export type { MatrixTokens } from './route-matrix.js';
+export { OPERATOR_ERRORS } from './errors.js';
+export type { OperatorErrorCode } from './errors.js';
