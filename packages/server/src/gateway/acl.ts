@@ -1,0 +1,65 @@
+import type { DeviceState } from '../kernel/index.js';
+import { isValidFilter } from './matcher.js';
+
+/** A command name in a reply topic: `devices/{id}/commands/{name}/reply`. */
+const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const PUBLISH_KINDS = ['telemetry', 'metrics', 'events', 'state', 'updates/status'] as const;
+
+/**
+ * The topic ACL of one device, bound to the device id of its certificate. Deny by default:
+ * anything not listed here is refused.
+ *
+ * - active: publish `devices/{id}/{telemetry,metrics,events,state,updates/status}` and
+ *   `devices/{id}/commands/{name}/reply`; subscribe within `devices/{id}/commands/…` and
+ *   `devices/{id}/updates/…` (wildcards allowed only below those levels).
+ * - quarantined: subscriptions as above; publish command replies and `updates/status` only, so
+ *   the device can be repaired (a forced update reports its progress) and nothing else leaves it.
+ * - revoked, retired: nothing.
+ *
+ * Strings are prepared once per connection so the per-message check is a map lookup.
+ */
+export class DeviceAcl {
+  readonly #publish: Map<string, string>;
+  readonly #commands: string;
+  readonly #subscribeRoots: readonly string[];
+
+  constructor(readonly deviceId: string) {
+    const base = `devices/${deviceId}/`;
+    this.#publish = new Map(PUBLISH_KINDS.map((kind) => [base + kind, kind]));
+    this.#commands = `${base}commands/`;
+    this.#subscribeRoots = [`${base}commands`, `${base}updates`];
+  }
+
+  /**
+   * The kind (`telemetry`, `metrics`, …, or `commands/{name}/reply`) of an allowed publish,
+   * undefined when refused.
+   */
+  publishKind(topic: string, state: DeviceState): string | undefined {
+    if (state === 'revoked' || state === 'retired') return undefined;
+    const kind = this.#publish.get(topic);
+    if (kind !== undefined) return state === 'active' || kind === 'updates/status' ? kind : undefined;
+    return this.#replyKind(topic);
+  }
+
+  /** True when the device may subscribe to `filter`. */
+  maySubscribe(filter: string, state: DeviceState): boolean {
+    if (state !== 'active' && state !== 'quarantined') return false;
+    if (!isValidFilter(filter)) return false;
+    for (const root of this.#subscribeRoots) {
+      if (filter === root) return true;
+      if (filter.startsWith(root) && filter.charCodeAt(root.length) === 0x2f /* / */) return true;
+    }
+    return false;
+  }
+
+  /** The topic of a publish kind (inverse of `publishKind`). */
+  topicOf(kind: string): string {
+    return `devices/${this.deviceId}/${kind}`;
+  }
+
+  #replyKind(topic: string): string | undefined {
+    if (!topic.startsWith(this.#commands) || !topic.endsWith('/reply')) return undefined;
+    const name = topic.slice(this.#commands.length, topic.length - '/reply'.length);
+    return COMMAND_NAME.test(name) ? `commands/${name}/reply` : undefined;
+  }
+}

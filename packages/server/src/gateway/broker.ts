@@ -1,0 +1,36 @@
+import { performance } from 'node:perf_hooks';
+import type { Clock, Logger } from '../kernel/index.js';
+import type { Client } from './client.js';
+import { GatewayCounters } from './counters.js';
+import type { GatewayHooks, GatewayLimits } from './types.js';
+
+/**
+ * State shared by the connections of one gateway: hooks, limits, counters, the live session
+ * of each device, and a coarse monotonic clock read once per socket read.
+ */
+export class Broker {
+  readonly counters = new GatewayCounters();
+  /** The connected session of each device id. */
+  readonly sessions = new Map<string, Client>();
+  /** Every open connection, connected or not (for timeouts and close). */
+  readonly clients = new Set<Client>();
+  closing = false;
+  #now = performance.now();
+
+  constructor(
+    readonly hooks: GatewayHooks,
+    readonly limits: GatewayLimits,
+    readonly log: Logger,
+    readonly clock: Clock,
+  ) {}
+
+  /** Monotonic milliseconds, refreshed by `tick()`. */
+  get now(): number {
+    return this.#now;
+  }
+
+  tick(): number {
+    this.#now = performance.now();
+    return this.#now;
+  }
+}

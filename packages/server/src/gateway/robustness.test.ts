@@ -1,0 +1,195 @@
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import mqtt from 'mqtt-packet';
+import {
+  closed,
+  connectDevice,
+  publishCode,
+  sleep,
+  startGateway,
+  subscribeCodes,
+  type Harness,
+} from './test-gateway.js';
+import type { Credential } from './test-pki.js';
+
+/** A raw TLS socket with a device certificate; collects everything the gateway sends. */
+function rawSocket(
+  h: Harness,
+  cred: Credential,
+): Promise<{ socket: TLSSocket; received: Buffer[]; ended: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const received: Buffer[] = [];
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: h.port,
+      ca: h.pki.caBundle,
+      cert: cred.certPem,
+      key: cred.keyPem,
+    });
+    const ended = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.on('error', () => undefined);
+    socket.once('secureConnect', () => resolve({ socket, received, ended }));
+    socket.once('error', reject);
+  });
+}
+
+function connectPacket(id: string, protocolVersion: 4 | 5 = 5): Buffer {
+  return mqtt.generate({
+    cmd: 'connect',
+    clientId: id,
+    protocolVersion,
+    protocolId: 'MQTT',
+    clean: true,
+    keepalive: 30,
+  });
+}
+
+describe('gateway robustness against hostile sockets', () => {
+  let h: Harness;
+  let cred: Credential;
+
+  before(async () => {
+    h = await startGateway();
+    cred = await h.pki.device('dev-raw');
+    h.states.set(cred.id, 'active');
+  });
+  after(() => h.close());
+
+  it('closes a socket that sends garbage, counts it, and keeps serving others', async () => {
+    const raw = await rawSocket(h, cred);
+    raw.socket.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x13, 0x37]));
+    await raw.ended;
+    const client = await connectDevice(h, cred);
+    assert.equal(await publishCode(client, `devices/${cred.id}/telemetry`), 0);
+    await client.endAsync();
+  });
+
+  it('[MQTT-3.1.0-1] closes a connection whose first packet is not CONNECT', async () => {
+    const before = h.gateway.stats().refused.protocolErrors;
+    const raw = await rawSocket(h, cred);
+    raw.socket.write(mqtt.generate({ cmd: 'pingreq' }));
+    await raw.ended;
+    assert.equal(h.gateway.stats().refused.protocolErrors, before + 1);
+  });
+
+  it('[MQTT-3.1.2-2] answers an unsupported protocol level with CONNACK 0x01 and closes', async () => {
+    const raw = await rawSocket(h, cred);
+    raw.socket.write(
+      mqtt.generate({
+        cmd: 'connect',
+        clientId: cred.id,
+        protocolVersion: 3,
+        protocolId: 'MQIsdp',
+        clean: true,
+        keepalive: 30,
+      }),
+    );
+    await raw.ended;
+    const connack = Buffer.concat(raw.received);
+    assert.equal(connack[0], 0x20);
+    assert.equal(connack[3], 0x01);
+  });
+
+  it('[MQTT-3.1.2-2] refuses an oversized packet with DISCONNECT 0x95 before reading its payload', async () => {
+    const raw = await rawSocket(h, cred);
+    raw.socket.write(connectPacket(cred.id));
+    await sleep(50);
+    // PUBLISH announcing a remaining length of 1 MiB, only the start of it sent
+    raw.socket.write(Buffer.from([0x30, 0x80, 0x80, 0x40, 0x00, 0x05]));
+    await raw.ended;
+    const bytes = Buffer.concat(raw.received);
+    const packets: mqtt.Packet[] = [];
+    const parser = mqtt.parser({ protocolVersion: 5 });
+    parser.on('packet', (p: mqtt.Packet) => packets.push(p));
+    parser.parse(bytes);
+    assert.deepEqual(
+      packets.map((p) => p.cmd),
+      ['connack', 'disconnect'],
+    );
+    assert.equal((packets[1] as mqtt.IDisconnectPacket).reasonCode, 0x95);
+    assert.equal(h.gateway.stats().refused.oversizedPackets, 1);
+  });
+
+  it('closes a socket that never sends CONNECT after the connect timeout', async () => {
+    const quick = await startGateway({ pki: h.pki, limits: { connectTimeoutMs: 100 } });
+    try {
+      const raw = await rawSocket(quick, cred);
+      await raw.ended;
+      assert.equal(quick.gateway.stats().refused.connectTimeout, 1);
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
+describe('gateway device state changes', () => {
+  let h: Harness;
+
+  before(async () => {
+    h = await startGateway();
+  });
+  after(() => h.close());
+
+  it('setState(revoked) closes the live session at once (DISCONNECT 0x98) and reconnecting fails', async () => {
+    const cred = await h.pki.device('dev-revoke');
+    h.states.set(cred.id, 'active');
+    const client = await connectDevice(h, cred);
+    const reason = new Promise<number | undefined>((resolve) =>
+      client.once('disconnect', (p) => resolve(p.reasonCode)),
+    );
+    h.states.set(cred.id, 'revoked');
+    h.gateway.setState(cred.id, 'revoked');
+    assert.equal(await reason, 0x98);
+    await closed(client);
+    await assert.rejects(connectDevice(h, cred), (err: { code?: number }) => err.code === 0x87);
+  });
+
+  it('quarantine keeps only commands and updates: telemetry refused, other subscriptions dropped', async () => {
+    const cred = await h.pki.device('dev-quarantine');
+    h.states.set(cred.id, 'active');
+    const client = await connectDevice(h, cred);
+    const own = `devices/${cred.id}`;
+    assert.deepEqual(await subscribeCodes(client, [`${own}/commands/#`, `${own}/updates/#`]), [1, 1]);
+    h.gateway.setState(cred.id, 'quarantined');
+    assert.equal(await publishCode(client, `${own}/telemetry`), 0x87);
+    assert.equal(await publishCode(client, `${own}/events`), 0x87);
+    assert.equal(await publishCode(client, `${own}/commands/isolate/reply`), 0);
+    assert.equal((await h.gateway.publish(`${own}/updates/fw`, '{}', { qos: 1 })).delivered, true);
+    assert.equal((await h.gateway.publish(`${own}/commands/isolate`, '{}', { qos: 0 })).delivered, true);
+    await client.endAsync();
+    // a quarantined device may connect again, with the narrow ACL
+    h.states.set(cred.id, 'quarantined');
+    const again = await connectDevice(h, cred);
+    assert.equal(await publishCode(again, `${own}/telemetry`), 0x87);
+    assert.deepEqual(await subscribeCodes(again, [`${own}/updates/#`]), [1]);
+    await again.endAsync();
+  });
+
+  it('refuses server publishes outside commands and updates', async () => {
+    await assert.rejects(h.gateway.publish('devices/dev-any/telemetry', 'x'), { code: 'FW_GATEWAY_TOPIC_INVALID' });
+    await assert.rejects(h.gateway.publish('devices/+/commands/x', 'x'), { code: 'FW_GATEWAY_TOPIC_INVALID' });
+    assert.equal((await h.gateway.publish('devices/dev-offline/commands/x', 'x')).delivered, false);
+  });
+
+  it('close() acknowledges pending publishes before closing sessions (MQTT 5 0x8B)', async () => {
+    const other = await startGateway({ pki: h.pki });
+    const cred = await h.pki.device('dev-closing');
+    other.states.set(cred.id, 'active');
+    const client = await connectDevice(other, cred);
+    let release!: () => void;
+    other.gate = new Promise((resolve) => (release = resolve));
+    const pub = client.publishAsync(`devices/${cred.id}/telemetry`, '{"t":1}', { qos: 1 });
+    const reason = new Promise<number | undefined>((resolve) =>
+      client.once('disconnect', (p) => resolve(p.reasonCode)),
+    );
+    await sleep(30);
+    const closing = other.close();
+    await sleep(30);
+    release();
+    await pub; // acknowledged, not lost
+    assert.equal(await reason, 0x8b);
+    await closing;
+  });
+});

@@ -1,0 +1,53 @@
+// parseTelemetry lives in @fleetward/protocol, which has no Node types; its tests run here.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseTelemetry, TELEMETRY_LIMITS } from '@fleetward/protocol';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const refused = (payload: Uint8Array) => assert.throws(() => parseTelemetry(payload), { code: 'FW_TELEMETRY_INVALID' });
+
+describe('parseTelemetry', () => {
+  it('lifts messageId (or mid) and ts out of the fields', () => {
+    assert.deepEqual(
+      parseTelemetry(bytes('{"mid":"m-1","ts":"2026-11-22T05:00:00Z","t":21.5,"door":"closed","ok":true}')),
+      {
+        messageId: 'm-1',
+        deviceTime: '2026-11-22T05:00:00Z',
+        fields: { t: 21.5, door: 'closed', ok: true },
+      },
+    );
+  });
+
+  it('refuses what is not a UTF-8 JSON object with FW_TELEMETRY_INVALID', () => {
+    refused(Uint8Array.from([0x7b, 0xff, 0x7d]));
+    refused(bytes('[1,2]'));
+    refused(bytes('null'));
+    refused(bytes('{"a":'));
+  });
+
+  it('refuses nested values, non-finite numbers and bad field names with FW_TELEMETRY_INVALID', () => {
+    refused(bytes('{"a":{"b":1}}'));
+    refused(bytes('{"a":[1]}'));
+    refused(bytes('{"a":1e400}'));
+    refused(bytes('{"1a":1}'));
+    refused(bytes('{"a b":1}'));
+  });
+
+  it('refuses a NUL character in a string, which the store cannot hold, with FW_TELEMETRY_INVALID', () => {
+    refused(bytes('{"a":"x\\u0000y"}'));
+  });
+
+  it('refuses payloads over the size, field and string limits with FW_TELEMETRY_INVALID', () => {
+    refused(new Uint8Array(TELEMETRY_LIMITS.maxBytes + 1).fill(0x20));
+    const many = Object.fromEntries(Array.from({ length: TELEMETRY_LIMITS.maxFields + 1 }, (_, i) => [`f${i}`, i]));
+    refused(bytes(JSON.stringify(many)));
+    refused(bytes(JSON.stringify({ s: 'x'.repeat(TELEMETRY_LIMITS.maxString + 1) })));
+  });
+
+  it('refuses a malformed messageId or ts with FW_TELEMETRY_INVALID', () => {
+    refused(bytes('{"messageId":"a b"}'));
+    refused(bytes('{"mid":""}'));
+    refused(bytes('{"ts":"yesterday"}'));
+    refused(bytes('{"ts":5}'));
+  });
+});
