@@ -1,0 +1,3 @@
+export { pseudonymousDataset } from './dataset.js';
+export type { DatasetQuery, DatasetRow } from './dataset.js';
+export { Pseudonyms } from './pseudonyms.js';
