@@ -1,0 +1,20 @@
+// The update repository: TUF metadata and targets, releases, firmware keys per model.
+export { UPDATES_ERRORS, updatesError } from './errors.js';
+export type { UpdatesErrorCode } from './errors.js';
+export { exportPrivatePem, generateTufKey, publicTufKey, signerOf, tufKeyFromPem, TUF_ROLES } from './keys.js';
+export type { TufKey, TufRole } from './keys.js';
+export { EXPIRY_MS, newRoot, newSnapshot, newTargets, newTimestamp, serialize, signWith } from './metadata.js';
+export type { TargetCustom } from './metadata.js';
+export { listReleases, publishRelease, registerFirmwareKey } from './releases.js';
+export type { Release } from './releases.js';
+export { isKnownBad, knownBadReleases, markReleaseKnownBad } from './known-bad.js';
+export type { KnownBad, KnownBadMark, KnownBadRelease } from './known-bad.js';
+export type { KnownBadListener } from './known-bad-routes.js';
+export { TufRepository, roleKeys, thresholds } from './repository.js';
+export { acceptRoot, exportRoleKeys, rotateRoot } from './root-keys.js';
+export { acceptTargets, pendingTargets } from './offline-targets.js';
+export { importRoleKey, keysFromPemFile, signTargetsOffline } from './offline-keys.js';
+export { RELEASE_BODY_LIMIT, releaseRoutes } from './release-routes.js';
+export { tufRoutes } from './tuf-routes.js';
+export { openUpdates } from './updates.js';
+export type { Updates } from './updates.js';
