@@ -1,0 +1,1 @@
+export type { MetricsSource, MetricValue } from './source.js';

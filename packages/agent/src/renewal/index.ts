@@ -1,0 +1,2 @@
+export { Renewer } from './renewer.js';
+export type { RenewerOptions } from './renewer.js';

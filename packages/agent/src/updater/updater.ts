@@ -1,0 +1,180 @@
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { firmwarePublicKey, verifyImage, type FirmwarePublicKey } from '@fleetward/protocol';
+import { Updater, type TargetFile } from 'tuf-js';
+import { classifyTufError } from './classify.js';
+import { updaterError } from './errors.js';
+import { PinnedFetcher } from './fetcher.js';
+import { checkMeantFor, claimsOf, newestFor, type TargetClaims } from './select.js';
+
+export interface UpdaterOptions {
+  /** The repository base, e.g. `https://fleet.example:8443/tuf` (metadata/ and targets/ below it). */
+  readonly repositoryUrl: string;
+  /** PEM of the fleet CA: the only anchor for the HTTPS channel. */
+  readonly ca: string | Buffer;
+  /** Holds root.json (provisioned at enrollment) and the metadata tuf-js caches between checks. */
+  readonly metadataDir: string;
+  /** This device's hardware model, compared with each target's signed `custom.model`. */
+  readonly model: string;
+  /** The firmware public key provisioned at manufacture (SubjectPublicKeyInfo PEM or DER). */
+  readonly firmwareKey: string | Uint8Array;
+  /** Largest image accepted, whatever the metadata signs (default 64 MiB). */
+  readonly maxImageBytes?: number;
+}
+
+export interface CheckOptions {
+  /** The bootloader's stored security counter: nothing lower is accepted. */
+  readonly securityCounter: number;
+  /** The running image's version: without `targetName`, only a newer target is an update. */
+  readonly currentVersion?: string;
+  /** The target assigned to this device (by a rollout); otherwise the newest for the model. */
+  readonly targetName?: string;
+}
+
+/** An image that passed both signatures (TUF targets and MCUboot), ready for `Bootloader.install`. */
+export interface VerifiedUpdate extends TargetClaims {
+  readonly image: Uint8Array;
+  /** The MCUboot image digest (SHA-256 of header, payload and protected TLVs), hex. */
+  readonly digest: string;
+}
+
+const DEFAULT_MAX_IMAGE = 64 * 1024 * 1024;
+
+/** The device side of TUF (spec §5, "detailed client workflow") plus the image signature check. */
+export class FirmwareUpdater {
+  readonly #options: UpdaterOptions;
+  readonly #key: FirmwarePublicKey;
+
+  constructor(options: UpdaterOptions) {
+    this.#options = options;
+    this.#key = firmwarePublicKey(options.firmwareKey);
+  }
+
+  /** Refreshes metadata and returns the verified image of an update, or undefined when there is none. */
+  async check(options: CheckOptions): Promise<VerifiedUpdate | undefined> {
+    const tuf = await this.#refresh();
+    const target = await this.#choose(tuf, options);
+    if (!target) return undefined;
+    const claims = claimsOf(target);
+    checkMeantFor(claims, this.#options.model, options.securityCounter);
+    if (!options.targetName && options.currentVersion === claims.version) return undefined;
+    const image = await this.#download(tuf, target);
+    return { ...claims, ...(await this.#verifyImage(image, claims, options.securityCounter)) };
+  }
+
+  // Client workflow 5.1–5.6: root, timestamp, snapshot, targets, each verified by tuf-js.
+  async #refresh(): Promise<Updater> {
+    const { metadataDir, repositoryUrl, ca } = this.#options;
+    try {
+      await stat(join(metadataDir, 'root.json'));
+    } catch (cause) {
+      throw updaterError('FW_UPDATE_NOT_PROVISIONED', `no root.json in ${metadataDir}`, { cause });
+    }
+    const base = repositoryUrl.replace(/\/+$/, '');
+    const tuf = new Updater({
+      metadataDir,
+      metadataBaseUrl: `${base}/metadata`,
+      targetBaseUrl: `${base}/targets`,
+      fetcher: new PinnedFetcher(ca, metadataDir),
+      config: { prefixTargetsWithHash: true },
+    });
+    try {
+      await tuf.refresh();
+    } catch (err) {
+      throw classifyTufError(err);
+    }
+    return tuf;
+  }
+
+  async #choose(tuf: Updater, options: CheckOptions): Promise<TargetFile | undefined> {
+    let name = options.targetName;
+    if (!name) {
+      // targets.json was verified and persisted by refresh(); read it for the list of names.
+      const targets = JSON.parse(await readFile(join(this.#options.metadataDir, 'targets.json'), 'utf8')) as {
+        signed: { targets?: Record<string, unknown> };
+      };
+      const all: TargetClaims[] = [];
+      for (const path of Object.keys(targets.signed.targets ?? {})) {
+        const info = await tuf.getTargetInfo(path);
+        if (info) all.push(claimsOf(info));
+      }
+      name = newestFor(all, this.#options.model)?.name;
+      if (!name) return undefined;
+    }
+    const info = await tuf.getTargetInfo(name).catch((err: unknown) => Promise.reject(classifyTufError(err)));
+    if (!info) throw updaterError('FW_UPDATE_TARGET_NOT_FOUND', `no target ${name}`);
+    return info;
+  }
+
+  // Client workflow 5.7: download with the signed length as the limit, then check the hashes.
+  async #download(tuf: Updater, target: TargetFile): Promise<Uint8Array> {
+    const max = this.#options.maxImageBytes ?? DEFAULT_MAX_IMAGE;
+    if (target.length > max)
+      throw updaterError('FW_UPDATE_TARGET_TOO_LARGE', `${target.path} is ${target.length} bytes`);
+    await mkdir(this.#options.metadataDir, { recursive: true });
+    const file = join(this.#options.metadataDir, '.target');
+    try {
+      await tuf.downloadTarget(target, file);
+      return new Uint8Array(await readFile(file));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : '';
+      if (/^Expected (hash|length)/.test(message)) {
+        throw updaterError('FW_UPDATE_TARGET_HASH_MISMATCH', message, { cause: err });
+      }
+      throw classifyTufError(err);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  // The author's signature (MCUboot), which the bootloader will check again at boot.
+  async #verifyImage(image: Uint8Array, claims: TargetClaims, stored: number) {
+    let verified;
+    try {
+      verified = await verifyImage(image, this.#key);
+    } catch (cause) {
+      throw updaterError('FW_UPDATE_IMAGE_REFUSED', `${claims.name} does not verify`, { cause });
+    }
+    const counter = verified.securityCounter ?? 0;
+    if (counter < stored || counter !== claims.securityCounter) {
+      throw updaterError('FW_UPDATE_COUNTER_ROLLBACK', `${claims.name}: image counter ${counter}, stored ${stored}`);
+    }
+    if (verified.versionText !== claims.version) {
+      throw updaterError('FW_UPDATE_IMAGE_REFUSED', `${claims.name}: image version ${verified.versionText}`);
+    }
+    return { image, digest: verified.digest };
+  }
+}
+
+/** One check with a fresh updater (tuf-js fixes its reference time when it is created). */
+export function checkForUpdate(options: UpdaterOptions & CheckOptions): Promise<VerifiedUpdate | undefined> {
+  return new FirmwareUpdater(options).check(options);
+}
+
+/**
+ * Provisions the trusted root at enrollment: `1.root.json` fetched once over the HTTPS channel
+ * authenticated by the pinned fleet CA (trust on first use, anchored in the CA the device got
+ * with its certificate). Never overwrites: later roots arrive through TUF's own rotation.
+ */
+export async function provisionTrustedRoot(
+  options: Pick<UpdaterOptions, 'repositoryUrl' | 'ca' | 'metadataDir'>,
+): Promise<boolean> {
+  const file = join(options.metadataDir, 'root.json');
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false;
+  await mkdir(options.metadataDir, { recursive: true });
+  const url = `${options.repositoryUrl.replace(/\/+$/, '')}/metadata/1.root.json`;
+  let body: Buffer;
+  try {
+    body = await new PinnedFetcher(options.ca, options.metadataDir).downloadBytes(url, 512 * 1024);
+  } catch (err) {
+    throw classifyTufError(err);
+  }
+  await writeFile(file, body, { flag: 'wx' });
+  return true;
+}
