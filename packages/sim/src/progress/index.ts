@@ -1,0 +1,2 @@
+export { ProgressBar, StatusLine } from './progress.js';
+export type { ProgressStream } from './progress.js';

@@ -1,0 +1,2 @@
+export { runSimulation, startSimulation } from './run.js';
+export type { RunningSimulation, SimRunOptions } from './run.js';

@@ -1,0 +1,2 @@
+export { TickClock } from './tick-clock.js';
+export type { TickTimer } from './tick-clock.js';

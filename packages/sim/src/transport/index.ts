@@ -1,0 +1,3 @@
+export { SimTransport } from './transport.js';
+export type { SimTransportOptions } from './transport.js';
+export { Semaphore } from './semaphore.js';
