@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { CLI_ERRORS } from './errors.js';
