@@ -1,39 +1,6 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Agent } from '@fleetward/agent';
+import type { TelemetryValue } from '@fleetward/protocol';
 import { apiGet, type RunningServer } from './harness.js';
-
-/** A TCP proxy between agents and the gateway: cut it, restore it, point it at a new port. */
-export class TcpProxy {
-  #server: Server | undefined;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(public targetPort: number) {}
-
-  async start(): Promise<void> {
-    const server = createServer((inbound) => {
-      const outbound = connect(this.targetPort, '127.0.0.1');
-      for (const s of [inbound, outbound]) {
-        this.#sockets.add(s);
-        s.on('close', () => this.#sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      inbound.pipe(outbound).pipe(inbound);
-      inbound.on('close', () => outbound.destroy());
-      outbound.on('close', () => inbound.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-
-  /** Stops listening and drops every connection (the gateway is unreachable). */
-  async stop(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    const server = this.#server;
-    this.#server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 /** Polls `check` until it returns true; throws after `ms`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
@@ -61,5 +28,26 @@ export function compare(written: readonly string[], stored: readonly string[]) {
   return {
     missing: written.filter((id) => !counts.has(id)),
     duplicated: [...counts].filter(([, n]) => n > 1).map(([id]) => id),
+  };
+}
+
+/**
+ * Sends `body(n)` from `agent` every `everyMs`; `stop()` resolves once every send it started has
+ * settled, so `written` holds every id the agent accepted.
+ */
+export function steadySender(agent: Agent, everyMs: number, body: (n: number) => Record<string, TelemetryValue>) {
+  const written: string[] = [];
+  const pending = new Set<Promise<unknown>>();
+  const timer = setInterval(() => {
+    const p = agent.send('telemetry', body(written.length)).then((id) => written.push(id));
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  }, everyMs);
+  return {
+    written,
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await Promise.all(pending);
+    },
   };
 }

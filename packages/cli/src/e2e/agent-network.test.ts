@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createNodeAgent, type Agent } from '@fleetward/agent';
-import { compare, storedIds, TcpProxy, waitFor } from './agent-kit.js';
+import { compare, steadySender, storedIds, waitFor } from './agent-kit.js';
+import { TcpProxy } from './tcp-proxy.js';
 import { enrollWithCli, removeDir, startServer, type RunningServer } from './harness.js';
 
 interface Running {
   readonly agent: Agent;
   readonly id: string;
-  readonly written: string[];
+  readonly sender: ReturnType<typeof steadySender>;
   /** `offline` delays chosen by the backoff (ms). */
   readonly delays: number[];
-  timer?: NodeJS.Timeout;
 }
 
 /** In-process agents (createNodeAgent) behind a proxy: the test owns the network between them. */
@@ -28,25 +28,20 @@ async function startAgents(server: RunningServer, work: string, proxy: TcpProxy,
       mqttUrl: `mqtts://127.0.0.1:${proxy.port}`,
       backoff: { baseMs: 500, maxMs: 2_000 },
     });
-    const r: Running = { agent, id: device.id, written: [], delays: [] };
-    agent.on('state', (state, detail) => state === 'offline' && r.delays.push(detail.delayMs!));
+    const delays: number[] = [];
+    agent.on('state', (state, detail) => state === 'offline' && delays.push(detail.delayMs!));
     await agent.start();
-    r.timer = setInterval(
-      () => void agent.send('telemetry', { v: r.written.length }).then((id) => r.written.push(id)),
-      25,
-    );
-    running.push(r);
+    running.push({ agent, id: device.id, delays, sender: steadySender(agent, 25, (v) => ({ v })) });
   }
   return running;
 }
 
 async function finish(server: RunningServer, running: Running[]): Promise<void> {
-  for (const r of running) clearInterval(r.timer);
-  await new Promise((res) => setTimeout(res, 100));
+  for (const r of running) await r.sender.stop();
   await waitFor(() => running.every((r) => r.agent.stats().queued === 0), 60_000, 'every outbox to drain');
   for (const r of running) {
     await r.agent.stop();
-    const { missing, duplicated } = compare(r.written, await storedIds(server, r.id));
+    const { missing, duplicated } = compare(r.sender.written, await storedIds(server, r.id));
     assert.deepEqual(missing, [], `${r.id}: every written record is stored`);
     assert.deepEqual(duplicated, [], `${r.id}: stored once`);
   }
@@ -62,18 +57,17 @@ describe('agents and an unreliable gateway', () => {
   describe('when the gateway is unreachable for a while', () => {
     it('agents buffer, reconnect with jittered delays and deliver everything', async () => {
       const server = await startServer();
-      const proxy = new TcpProxy(server.mqttPort);
-      await proxy.start();
+      const proxy = await TcpProxy.open(server.mqttPort);
       try {
         const running = await startAgents(server, work, proxy, 'net-cut', 4);
         await waitFor(() => running.every((r) => r.agent.stats().acknowledged >= 10), 30_000, 'agents online');
-        await proxy.stop();
+        proxy.cut();
         await waitFor(() => running.every((r) => r.delays.length >= 3), 30_000, 'agents retrying');
         assert.ok(
           running.every((r) => r.agent.stats().queued > 0),
           'records buffered while cut off',
         );
-        await proxy.start();
+        proxy.restore();
         await finish(server, running);
         const delays = running.flatMap((r) => r.delays);
         assert.ok(
@@ -86,7 +80,7 @@ describe('agents and an unreliable gateway', () => {
         const firsts = running.map((r) => r.delays[0]!);
         assert.ok(Math.max(...firsts) - Math.min(...firsts) > 0, 'first reconnects spread');
       } finally {
-        await proxy.stop();
+        await proxy.close();
         await server.stop();
         await removeDir(server.dir);
       }
@@ -97,19 +91,18 @@ describe('agents and an unreliable gateway', () => {
     it('every record written is stored exactly once', async () => {
       let server = await startServer();
       const dataDir = server.dir;
-      const proxy = new TcpProxy(server.mqttPort);
-      await proxy.start();
+      const proxy = await TcpProxy.open(server.mqttPort);
       try {
         const running = await startAgents(server, work, proxy, 'srv-kill', 2);
         await waitFor(() => running.every((r) => r.agent.stats().acknowledged >= 20), 30_000, 'agents online');
         await server.stop('SIGKILL');
         await waitFor(() => running.every((r) => r.agent.state !== 'online'), 30_000, 'agents offline');
         server = await startServer(dataDir);
-        proxy.targetPort = server.mqttPort;
+        proxy.target = server.mqttPort;
         await waitFor(() => running.every((r) => r.agent.state === 'online'), 30_000, 'agents back online');
         await finish(server, running);
       } finally {
-        await proxy.stop();
+        await proxy.close();
         await server.stop();
         await removeDir(dataDir);
       }

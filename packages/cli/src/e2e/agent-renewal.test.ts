@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createNodeAgent } from '@fleetward/agent';
-import { compare, storedIds, waitFor } from './agent-kit.js';
+import { compare, steadySender, storedIds, waitFor } from './agent-kit.js';
 import { enrollWithCli, removeDir, startServer, type RunningServer } from './harness.js';
 
 describe('certificate renewal seen from a running agent (RFC 7030 §4.2.2)', () => {
@@ -39,21 +39,16 @@ describe('certificate renewal seen from a running agent (RFC 7030 §4.2.2)', () 
     const errors: string[] = [];
     agent.on('renewed', (notAfter) => renewed.push(notAfter));
     agent.on('error', (e) => errors.push(e.code));
-    const written: string[] = [];
     await agent.start();
-    const timer = setInterval(
-      () => void agent.send('telemetry', { n: written.length }).then((id) => written.push(id)),
-      25,
-    );
+    const sender = steadySender(agent, 25, (n) => ({ n }));
     await waitFor(() => renewed.length >= 2, 60_000, 'two renewals');
-    clearInterval(timer);
-    await new Promise((r) => setTimeout(r, 100));
+    await sender.stop();
     await waitFor(() => agent.stats().queued === 0, 30_000, 'the outbox to drain');
     await agent.stop();
     assert.deepEqual(errors, []);
     const renewedCert = new X509Certificate(await readFile(join(device.dir, 'device.crt')));
     assert.notEqual(renewedCert.serialNumber, cert.serialNumber, 'device.crt is the new certificate');
-    const { missing, duplicated } = compare(written, await storedIds(server, device.id));
+    const { missing, duplicated } = compare(sender.written, await storedIds(server, device.id));
     assert.deepEqual(missing, []);
     assert.deepEqual(duplicated, []);
   });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Fleet } from '@fleetward/sim';
 import { removeDir, startServer, type RunningServer } from './harness.js';
-import { TcpProxy, enrollThermostats, storedIds } from './sim-fleet.js';
+import { enrollThermostats, storedIds } from './sim-fleet.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 const DEVICES = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,7 +23,7 @@ describe('network cut: the gateway is unreachable for a while', () => {
 
   after(async () => {
     await fleet?.stop();
-    await proxy?.cut();
+    await proxy?.close();
     await server?.stop();
     await removeDir(server?.dir ?? '');
     await removeDir(work ?? '');
@@ -32,7 +33,7 @@ describe('network cut: the gateway is unreachable for a while', () => {
     server = await startServer();
     work = await mkdtemp(join(tmpdir(), 'fw-e2e-cut-'));
     const devices = await enrollThermostats(server, work, DEVICES);
-    proxy = await TcpProxy.start(server.mqttPort);
+    proxy = await TcpProxy.open(server.mqttPort);
     const written = new Map<string, string[]>();
     let cut = false;
     const firstDelays = new Map<string, number>(); // first backoff after the cut, per device
@@ -55,10 +56,10 @@ describe('network cut: the gateway is unreachable for a while', () => {
     await sleep(1_500);
 
     cut = true;
-    await proxy.cut();
+    proxy.cut();
     await sleep(3_000);
     const queuedDuringCut = fleet.queued();
-    await proxy.restore();
+    proxy.restore();
     const deadline = Date.now() + 20_000;
     while (backOnline.size < DEVICES && Date.now() < deadline) await sleep(100);
     await sleep(1_000);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Fleet } from '@fleetward/sim';
 import { removeDir, startServer, type RunningServer } from './harness.js';
-import { enrollThermostats, freePort, storedIds } from './sim-fleet.js';
+import { enrollThermostats, storedIds } from './sim-fleet.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 const DEVICES = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,25 +15,28 @@ describe('zero loss: 50 simulated devices while the server is SIGKILLed and rest
   let server: RunningServer | undefined;
   let work: string | undefined;
   let fleet: Fleet | undefined;
+  let proxy: TcpProxy | undefined;
 
   after(async () => {
     await fleet?.stop();
+    await proxy?.close();
     await server?.stop('SIGKILL');
     await removeDir(server?.dir ?? '');
     await removeDir(work ?? '');
   });
 
   it('stores every record id sent exactly once (QoS 1 acks after commit, dedup by messageId)', async () => {
-    // Fixed ports, so the restarted server is where the agents look for it.
-    const ports = ['--http-port', String(await freePort()), '--mqtt-port', String(await freePort())];
-    server = await startServer(undefined, ports);
+    // The devices reach the gateway through a proxy whose port outlives the server: after the
+    // restart it points at wherever the new server listens.
+    server = await startServer();
+    proxy = await TcpProxy.open(server.mqttPort);
     const dir = server.dir;
     work = await mkdtemp(join(tmpdir(), 'fw-e2e-sim-'));
     const devices = await enrollThermostats(server, work, DEVICES);
     const written = new Map<string, string[]>();
     fleet = new Fleet({
       devices,
-      mqttUrl: server.mqtts,
+      mqttUrl: `mqtts://127.0.0.1:${proxy.port}`,
       intervalMs: 250,
       backoff: { baseMs: 200, maxMs: 2_000 },
       onRecord: (deviceId, id) => {
@@ -49,7 +53,8 @@ describe('zero loss: 50 simulated devices while the server is SIGKILLed and rest
     await server.stop('SIGKILL'); // mid-stream: publishes in flight, acks lost
     const ackedBeforeKill = fleet.counts.acknowledged;
     await sleep(1_000);
-    server = await startServer(dir, ports);
+    server = await startServer(dir);
+    proxy.target = server.mqttPort;
     await sleep(2_500);
     fleet.stopSending();
     assert.ok(await fleet.drain(30_000), `outboxes drained (${fleet.queued()} left)`);
