@@ -76,8 +76,10 @@ export async function watchAttack(
   while (pending.size > 0 && Date.now() < deadline && !signal.aborted) {
     for (const id of [...pending]) {
       const now = Date.now();
-      if ((await alertsOf(server, id, 1)).length > 0) attack.truth.alerted(id, now);
+      // state first: a playbook contains only after the alert is stored, so the alert query
+      // below always sees the alert behind a containment it saw
       const state = (await api<{ state: string }>(server, 'GET', `/api/v1/devices/${id}`)).state;
+      if ((await alertsOf(server, id, 1)).length > 0) attack.truth.alerted(id, now);
       if (state === 'quarantined' || state === 'revoked') {
         attack.truth.contained(id, now);
         pending.delete(id);

@@ -136,15 +136,15 @@ describe('the MQTT gateway with Debian mosquitto clients on a real server proces
     try {
       for (let i = 0; i < 100 && !/SUBACK/.test(log); i++) await new Promise((r) => setTimeout(r, 50));
       assert.match(log, /SUBACK/);
-      const started = Date.now();
       const revoke = await runCli(['device', 'revoke', 'bob-0001'], { env: server.env });
       assert.equal(revoke.code, 0, revoke.stderr);
+      const started = Date.now(); // not counting the CLI process's own start, seconds on a loaded machine
       while (!/Received DISCONNECT/.test(log) && Date.now() - started < 5000) {
         await new Promise((r) => setTimeout(r, 20));
       }
       // MQTT 5 DISCONNECT reason 0x98 (152): administrative action
       assert.match(log, /Received DISCONNECT \(152\)/, 'the live session was closed by the server');
-      console.log(`# live session closed ${Date.now() - started} ms after the revoke command started`);
+      console.log(`# live session closed ${Date.now() - started} ms after the revoke command returned`);
     } finally {
       sub.kill('SIGTERM');
     }

@@ -51,6 +51,13 @@ describe('monitoring e2e: attacks on a real server are detected and contained by
     server = await startServer();
     work = await mkdtemp(join(tmpdir(), 'fw-monitor-'));
     const devices = await enrollThermostats(server, work, ATTACK_KINDS.length * PER_KIND + BENIGN);
+    // the loop first, so every device reports from its first metric window on: windows with no
+    // report would teach the baselines a zero rate
+    let n = 0;
+    loop = setInterval(() => {
+      n++;
+      for (const s of sims) void drive(s, n);
+    }, TICK_MS);
     for (const device of devices) {
       const random = mulberry32(deviceSeed(6, device.id));
       sims.push({
@@ -60,11 +67,6 @@ describe('monitoring e2e: attacks on a real server are detected and contained by
         stopped: false,
       });
     }
-    let n = 0;
-    loop = setInterval(() => {
-      n++;
-      for (const s of sims) void drive(s, n);
-    }, TICK_MS);
   });
 
   after(async () => {
@@ -181,10 +183,13 @@ describe('monitoring e2e: attacks on a real server are detected and contained by
 
   it('serves alerts, incidents, profiles and playbooks through the CLI; a replay changes nothing', async () => {
     const env = server.env;
-    const alerts = JSON.parse((await runCli(['alerts', '--state', 'active', '--json'], { env })).stdout) as {
+    // any state: the gateway-side alerts (flood, authorization failures) clear after three quiet
+    // windows once the attackers are quarantined
+    const alerts = JSON.parse((await runCli(['alerts', '--limit', '1000', '--json'], { env })).stdout) as {
       deviceId: string;
     }[];
-    assert.ok(alerts.length >= ATTACK_KINDS.length * PER_KIND);
+    const infected = sims.filter((s) => s.attack).map((s) => s.device.id);
+    assert.deepEqual([...new Set(alerts.map((a) => a.deviceId))].sort(), infected.sort());
     const list = await runCli(['incidents', '--json'], { env });
     const [first] = JSON.parse(list.stdout) as { id: string }[];
     const shown = await runCli(['incidents', 'show', first!.id, '--json'], { env });

@@ -139,8 +139,12 @@ describe('OTA rollout to 50 simulated devices (fleetward up process, sim fleet w
     assert.equal(paused.wave, 0);
     assert.match(paused.pauseReason ?? '', /failure rate/);
     await fleet!.otaIdle();
-    await sleep(1_000); // the last rolled-back reports reach the server
-    const view = await status(id);
+    // the last rolled-back reports travel outbox -> MQTT QoS 1 -> ingest -> rollout
+    let view = await status(id);
+    for (const end = Date.now() + 30_000; view.waves[0]!.failed < view.waves[0]!.size && Date.now() < end;) {
+      await sleep(200);
+      view = await status(id);
+    }
     assert.equal(view.state, 'paused');
     const first = view.waves[0]!;
     assert.equal(first.failed, first.size, 'every device of wave 1 rolled back');
