@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { serverError } from '../errors.js';
-import { closed, connectDevice, publishCode, sleep, startGateway, type Harness } from './test-gateway.js';
+import { closed, connectDevice, publishCode, sleep, startGateway, until, type Harness } from './test-gateway.js';
 import type { Credential } from './test-pki.js';
 
 describe('gateway PUBLISH', () => {
@@ -40,11 +40,13 @@ describe('gateway PUBLISH', () => {
     });
     let release!: () => void;
     h.gate = new Promise((resolve) => (release = resolve));
+    const arrived = h.arrived;
+    const ingested = h.ingested.length;
     const first = client.publishAsync(`devices/${cred.id}/telemetry`, '{"n":1}', { qos: 1 });
-    await sleep(20);
+    await until(() => h.arrived === arrived + 1); // the first is held at the gate
     h.gate = undefined; // later publishes ingest at once, the first still waits
     const rest = [2, 3, 4].map((n) => client.publishAsync(`devices/${cred.id}/telemetry`, `{"n":${n}}`, { qos: 1 }));
-    await sleep(50);
+    await until(() => h.ingested.length === ingested + 3);
     assert.deepEqual(order, []);
     release();
     await Promise.all([first, ...rest]);

@@ -7,6 +7,7 @@ import {
   connectDevice,
   publishCode,
   sleep,
+  until,
   startGateway,
   subscribeCodes,
   type Harness,
@@ -95,7 +96,7 @@ describe('gateway robustness against hostile sockets', () => {
   it('[MQTT-3.1.2-2] refuses an oversized packet with DISCONNECT 0x95 before reading its payload', async () => {
     const raw = await rawSocket(h, cred);
     raw.socket.write(connectPacket(cred.id));
-    await sleep(50);
+    await until(() => raw.received.length > 0); // CONNACK
     // PUBLISH announcing a remaining length of 1 MiB, only the start of it sent
     raw.socket.write(Buffer.from([0x30, 0x80, 0x80, 0x40, 0x00, 0x05]));
     await raw.ended;
@@ -184,7 +185,7 @@ describe('gateway device state changes', () => {
     const reason = new Promise<number | undefined>((resolve) =>
       client.once('disconnect', (p) => resolve(p.reasonCode)),
     );
-    await sleep(30);
+    await until(() => other.arrived === 1); // held at the gate
     const closing = other.close();
     await sleep(30);
     release();

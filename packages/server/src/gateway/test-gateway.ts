@@ -25,6 +25,8 @@ export interface Harness {
   readonly ingested: Ingested[];
   /** When set, every ingest waits for it (to hold QoS 1 acknowledgements). */
   gate: Promise<void> | undefined;
+  /** Ingest calls begun (before the gate): what a test waits on instead of a sleep. */
+  arrived: number;
   /** CRLs served to the gateway (DER). */
   crl: Buffer[] | undefined;
   close(): Promise<void>;
@@ -41,7 +43,7 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Harnes
   const pki = options.pki ?? (await TestPki.create());
   const states = new Map<string, DeviceState>();
   const ingested: Ingested[] = [];
-  const harness = { pki, states, ingested, gate: undefined, crl: options.crl } as Harness;
+  const harness = { pki, states, ingested, gate: undefined, arrived: 0, crl: options.crl } as Harness;
   const hooks: GatewayHooks = options.hooks ?? {
     authenticate: async (der) => {
       const deviceId = commonName(der);
@@ -51,10 +53,12 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Harnes
     },
     ingestTelemetry: async (deviceId, payload) => {
       parseTelemetry(payload); // throws a coded input error for bad payloads
+      harness.arrived++;
       if (harness.gate !== undefined) await harness.gate;
       ingested.push({ deviceId, kind: 'telemetry', payload });
     },
     ingest: async (deviceId, kind, payload) => {
+      harness.arrived++;
       if (harness.gate !== undefined) await harness.gate;
       ingested.push({ deviceId, kind, payload });
     },
@@ -152,4 +156,9 @@ export async function subscribeCodes(client: MqttClient, filters: string[]): Pro
   });
   await client.subscribeAsync(filters, { qos: 1 }).catch(() => undefined);
   return suback;
+}
+
+/** Resolves once `check()` holds (polled every 5 ms): waits for what the gateway has visibly done. */
+export async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
