@@ -59,7 +59,13 @@ export async function buildFleetward(config: ServerConfig, deps: BuildDeps = {})
     });
     const operators = createOperators(ctx);
     const http = buildHttp({ log, authenticate: operators.authenticateToken, https: identity.serverTls });
-    const privacy = new Privacy(ctx, { sealer });
+    // The embedded store admits one process (a lock file): every consent, ownership and catalog
+    // change passes through this one and invalidates its cached decisions, so they need no expiry.
+    // PostgreSQL may be shared by several processes: the default expiry bounds what they miss.
+    const privacy = new Privacy(ctx, {
+      sealer,
+      ...(store.kind === 'pglite' ? { decisionTtlMs: Number.POSITIVE_INFINITY } : {}),
+    });
     const late: { monitoring?: Monitoring; rollouts?: Rollouts } = {};
     // OTA status reports go to rollouts; every other device topic to monitoring.
     const gateway = await buildGateway(ctx, identity, privacy, (id, kind, p) =>

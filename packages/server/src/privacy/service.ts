@@ -39,7 +39,10 @@ export interface PrivacyOptions {
   readonly defaultBudget?: number;
   /** Uniform source of the DP noise (default: node:crypto). */
   readonly uniform?: UniformSource;
-  /** How long a cached ingest decision lives (default 30 s): bounds staleness across processes. */
+  /**
+   * How long a cached ingest decision lives (default 30 s): bounds staleness across processes
+   * sharing a PostgreSQL store. Infinity when this process is the store's only writer (embedded).
+   */
   readonly decisionTtlMs?: number;
 }
 
