@@ -11,7 +11,11 @@ const BIN = new URL('../../packages/cli/bin/fleetward.js', import.meta.url).path
  * Gives the child process, its HTTPS and MQTTS URLs, its CA (PEM), the admin token, and stop().
  */
 export async function startServer(dir, env = {}) {
-  const child = spawn(process.execPath, [BIN, 'up', '--data-dir', dir, '--http-port', '0', '--mqtt-port', '0'], {
+  // FLEETWARD_BENCH_NODE_ARGS: options for the server's node only, e.g. `--cpu-prof --cpu-prof-dir=prof`
+  // (node refuses --cpu-prof in NODE_OPTIONS)
+  const nodeArgs = (process.env.FLEETWARD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, BIN, 'up', '--data-dir', dir, '--http-port', '0', '--mqtt-port', '0'];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FLEETWARD_LOG_LEVEL: 'warn', ...env },
   });
