@@ -21,6 +21,9 @@ export const TELEMETRY_LIMITS = {
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 const MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+const inRange = (ms: number) => ms >= MIN_TIME && ms <= MAX_TIME; // false for NaN
 
 /**
  * Validates a telemetry payload: a JSON object of named scalar fields. The reserved keys
@@ -52,8 +55,9 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
       continue;
     }
     if (key === 'ts') {
-      if (typeof v !== 'string' || Number.isNaN(Date.parse(v)) || v.length > 40) {
-        throw protocolError('FW_TELEMETRY_INVALID', 'ts must be an ISO 8601 time');
+      // years 1..9999: what every store and ISO 8601's basic form can hold
+      if (typeof v !== 'string' || v.length > 40 || !inRange(Date.parse(v))) {
+        throw protocolError('FW_TELEMETRY_INVALID', 'ts must be an ISO 8601 time in the years 1 to 9999');
       }
       deviceTime = v;
       continue;

@@ -50,4 +50,11 @@ describe('parseTelemetry', () => {
     refused(bytes('{"ts":"yesterday"}'));
     refused(bytes('{"ts":5}'));
   });
+
+  it('refuses a ts outside the years 1 to 9999 with FW_TELEMETRY_INVALID, and takes both ends', () => {
+    refused(bytes('{"ts":"-000100-01-01T00:00:00Z"}'));
+    refused(bytes('{"ts":"+010000-01-01T00:00:00Z"}'));
+    assert.equal(parseTelemetry(bytes('{"ts":"0001-01-01T00:00:00Z"}')).deviceTime, '0001-01-01T00:00:00Z');
+    assert.equal(parseTelemetry(bytes('{"ts":"9999-12-31T23:59:59.999Z"}')).deviceTime, '9999-12-31T23:59:59.999Z');
+  });
 });
