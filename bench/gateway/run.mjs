@@ -8,9 +8,13 @@
 // are separate processes. Rates are measured from the first publish (connections are made
 // before). Idle memory is measured first, before any fan-in, 5,000 mTLS connections per broker
 // from the same load process.
+// FLEETWARD_BENCH_DATABASE_URL=postgresql://… adds `fleetward-pg`: the same gateway persisting to
+// a PostgreSQL server (a fresh schema, dropped after), the scaled setup; its CPU per message adds
+// the CPU of every process named postgres on this machine during the run.
 import { setTimeout } from 'node:timers';
 import { fork, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +27,7 @@ import { commonName, TestPki } from '../../packages/server/dist/gateway/test-pki
 import { systemClock } from '../../packages/server/dist/kernel/index.js';
 import { openStore } from '../../packages/server/dist/store/index.js';
 import { TelemetryWriter } from '../../packages/server/dist/telemetry/index.js';
+import pg from 'pg';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '2' }, idle: { type: 'string', default: '5000' } },
@@ -33,6 +38,7 @@ const FANIN_DEVICES = 200;
 const HANDSHAKE_MS = 3000;
 const FANIN_MS = 4000;
 const TICK_US = 1e6 / 100; // /proc clock ticks (USER_HZ 100)
+const PG_URL = process.env.FLEETWARD_BENCH_DATABASE_URL;
 
 const METRICS = [
   // label, key, target ratio (ours / mosquitto), which of ours
@@ -48,6 +54,14 @@ const METRICS = [
   ['QoS 0 broker CPU µs/msg, ours relay only', 'qos0 cpu µs/msg', undefined, 'fleetward-relay'],
   ['QoS 1 fan-in msgs/s, ours relay only (no-op ingest)', 'qos1 msgs/s', undefined, 'fleetward-relay'],
   ['QoS 1 broker CPU µs/msg, ours relay only', 'qos1 cpu µs/msg', undefined, 'fleetward-relay'],
+  ...(PG_URL
+    ? [
+        ['QoS 0 fan-in msgs/s, ours persisted to PostgreSQL', 'qos0 msgs/s', undefined, 'fleetward-pg'],
+        ['QoS 0 CPU µs/msg, ours + PostgreSQL', 'qos0 cpu µs/msg', undefined, 'fleetward-pg'],
+        ['QoS 1 fan-in msgs/s, ours persisted to PostgreSQL', 'qos1 msgs/s', undefined, 'fleetward-pg'],
+        ['QoS 1 CPU µs/msg, ours + PostgreSQL', 'qos1 cpu µs/msg', undefined, 'fleetward-pg'],
+      ]
+    : []),
 ];
 
 setFlagsFromString('--expose-gc');
@@ -75,6 +89,7 @@ async function main() {
 
   const ours = await startOurs(pki, ids, { persist: true });
   const relay = await startOurs(pki, ids, { persist: false });
+  const onPg = PG_URL ? await startOurs(pki, ids, { persist: true, databaseUrl: PG_URL }) : undefined;
   const mosq = await startMosquitto(pki, collector);
   const load = loader();
   const sink = loader();
@@ -103,9 +118,10 @@ async function main() {
 
   const results = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const b of round % 2 ? [ours, relay, mosq] : [mosq, relay, ours]) {
+    const order = [ours, relay, ...(onPg ? [onPg] : []), mosq];
+    for (const b of round % 2 ? order : order.reverse()) {
       const row = { round, broker: b.name };
-      if (b !== relay) {
+      if (b === ours || b === mosq) {
         for (const resume of [false, true]) {
           const before = await b.measure();
           const r = await load.call('handshakes', {
@@ -148,6 +164,7 @@ async function main() {
   printChart(results, memory);
   await ours.close();
   await relay.close();
+  await onPg?.close();
   await mosq.close();
   load.kill();
   sink.kill();
@@ -221,15 +238,22 @@ function printChart(rows, memory) {
 
 /**
  * Our gateway in this process. persist: telemetry goes through the TelemetryWriter (validated,
- * group commit into a durable PGlite store) and counts once committed; else a no-op hook.
+ * group commit into a durable PGlite store, or a PostgreSQL server) and counts once committed;
+ * else a no-op hook.
  */
-async function startOurs(pki, ids, { persist }) {
+async function startOurs(pki, ids, { persist, databaseUrl }) {
   let stored = 0;
   let writer;
   let store;
+  let dropSchema;
   let ingestTelemetry = async () => void stored++;
   if (persist) {
-    store = await openStore({ dataDir: join(dir, 'pglite') });
+    if (databaseUrl) {
+      const schema = `fw_bench_${randomBytes(4).toString('hex')}`;
+      await pgAdmin(databaseUrl, `create schema ${schema}`);
+      dropSchema = () => pgAdmin(databaseUrl, `drop schema ${schema} cascade`);
+      store = await openStore({ databaseUrl, schema, poolSize: 4 });
+    } else store = await openStore({ dataDir: join(dir, 'pglite') });
     const now = new Date();
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
@@ -261,19 +285,45 @@ async function startOurs(pki, ids, { persist }) {
   });
   const { port } = await gateway.listen(0, '127.0.0.1');
   return {
-    name: persist ? 'fleetward' : 'fleetward-relay',
+    name: databaseUrl ? 'fleetward-pg' : persist ? 'fleetward' : 'fleetward-relay',
     port,
     measure: async () => {
       const cpu = process.cpuUsage();
-      return { cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss, stored };
+      const pgUs = databaseUrl ? await processCpuUs('postgres') : 0;
+      return { cpuUs: cpu.user + cpu.system + pgUs, rssBytes: process.memoryUsage().rss, stored };
     },
     settle: () => writer?.flush(),
     close: async () => {
       await gateway.close();
       await writer?.close();
       await store?.close();
+      await dropSchema?.();
     },
   };
+}
+
+async function pgAdmin(url, sql) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU time (user + system, µs) of every process on this machine named `name`. */
+async function processCpuUs(name) {
+  let ticks = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const close = stat.lastIndexOf(') ');
+    if (close < 0 || stat.slice(stat.indexOf('(') + 1, close) !== name) continue;
+    const f = stat.slice(close + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * TICK_US;
 }
 
 async function startMosquitto(pki, collector) {
