@@ -104,9 +104,16 @@ export class Client {
   disconnect(reason: number): void {
     if (this.closed) return;
     if (this.connected && this.version === 5) this.send({ cmd: 'disconnect', reasonCode: reason });
+    this.end();
+  }
+
+  /**
+   * Closes our side and stops reading: a peer that does not close its side within a second is
+   * cut off, so a half-open socket can hold neither memory nor a descriptor.
+   */
+  end(): void {
     this.closed = true;
     this.socket.end();
-    // A peer that does not close its side within a second is cut off.
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
@@ -180,6 +187,7 @@ export class Client {
   }
 
   #onData(chunk: Buffer): void {
+    if (this.closed) return; // nothing a closing connection sends is read, nor buffered
     const broker = this.broker;
     this.lastSeen = broker.tick();
     broker.counters.bytesIn += chunk.length;

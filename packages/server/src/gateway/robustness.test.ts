@@ -18,10 +18,12 @@ import type { Credential } from './test-pki.js';
 function rawSocket(
   h: Harness,
   cred: Credential,
+  options: { allowHalfOpen?: boolean } = {},
 ): Promise<{ socket: TLSSocket; received: Buffer[]; ended: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const received: Buffer[] = [];
     const socket = tlsConnect({
+      ...options,
       host: '127.0.0.1',
       port: h.port,
       ca: h.pki.caBundle,
@@ -111,6 +113,31 @@ describe('gateway robustness against hostile sockets', () => {
     );
     assert.equal((packets[1] as mqtt.IDisconnectPacket).reasonCode, 0x95);
     assert.equal(h.gateway.stats().refused.oversizedPackets, 1);
+  });
+
+  it('[MQTT-3.14.4-3] closes the connection after DISCONNECT even when the peer keeps its side open, reading nothing more', async () => {
+    const raw = await rawSocket(h, cred, { allowHalfOpen: true }); // never closes its side
+    raw.socket.write(connectPacket(cred.id));
+    await until(() => raw.received.length > 0); // CONNACK
+    const ingested = h.ingested.length;
+    const bytesIn = h.gateway.stats().bytesIn;
+    raw.socket.write(mqtt.generate({ cmd: 'disconnect', reasonCode: 0 }, { protocolVersion: 5 }));
+    // then a PUBLISH announcing 64 KiB and its body, on a socket the peer never closes
+    const publish = mqtt.generate(
+      {
+        cmd: 'publish',
+        topic: `devices/${cred.id}/telemetry`,
+        payload: Buffer.alloc(65_536, 0x20),
+        qos: 0,
+        retain: false,
+        dup: false,
+      },
+      { protocolVersion: 5 },
+    );
+    raw.socket.write(publish, () => undefined);
+    await raw.ended; // the server ended its side, then destroyed the socket
+    assert.equal(h.ingested.length, ingested);
+    assert.ok(h.gateway.stats().bytesIn - bytesIn < 1024, 'the bytes after DISCONNECT were not read');
   });
 
   it('closes a socket that never sends CONNECT after the connect timeout', async () => {

@@ -10,6 +10,5 @@ const DISCONNECT_WITH_WILL = 0x04;
  */
 export function handleDisconnect(client: Client, packet: mqtt.IDisconnectPacket): void {
   if (packet.reasonCode !== DISCONNECT_WITH_WILL) client.will = undefined;
-  client.closed = true;
-  client.socket.end();
+  client.end();
 }
