@@ -152,6 +152,150 @@ describe('operators', () => {
       });
       await ops.login({ username: 'alice', password: GOOD, source: '198.51.100.8' });
     });
+
+    /** Runs the attempts at once; answers the outcome of each: 'ok' or the error code. */
+    async function concurrently(attempts: Array<{ username: string; password: string; source: string }>) {
+      const settled = await Promise.allSettled(attempts.map((a) => ops.login(a)));
+      return settled.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code));
+    }
+    const tally = (outcomes: string[]) =>
+      outcomes.reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
+
+    it('refuses all but the allowed number of concurrent attempts on one account, even when one of them has the right password', async () => {
+      await ops.createOperator(admin, { username: 'frank', password: GOOD, role: 'operator' });
+      const before = audit.entries.length;
+      // 30 at once, from 30 addresses (so only the account limit applies), the right password last
+      const outcomes = await concurrently(
+        Array.from({ length: 30 }, (_, i) => ({
+          username: 'frank',
+          password: i === 29 ? GOOD : `wrong-guess-${i}`,
+          source: `203.0.113.${i + 1}`,
+        })),
+      );
+      // 5 tries per account: 5 passwords checked (all wrong), the 25 others refused unchecked
+      assert.deepEqual(tally(outcomes), { FW_LOGIN_FAILED: 5, FW_LOGIN_LOCKED: 25 });
+      const row = (
+        await store.query<{ failed_logins: number; locked_until: Date }>(
+          "select failed_logins, locked_until from operators where username = 'frank'",
+        )
+      ).rows[0];
+      assert.equal(row?.failed_logins, 5);
+      assert.equal(row?.locked_until.toISOString(), new Date(clock.now().getTime() + 15 * 60_000).toISOString());
+      await assert.rejects(ops.login({ username: 'frank', password: GOOD, source: '203.0.113.100' }), {
+        code: 'FW_LOGIN_LOCKED',
+        retryAfter: 900,
+      });
+      const added = audit.entries.slice(before);
+      assert.equal(added.filter((e) => e.action === 'operator.lockout').length, 1);
+      assert.equal(added.filter((e) => e.action === 'operator.login').length, 0);
+      // 5 real failures, and the first refusal of the lock period
+      assert.deepEqual(
+        added
+          .filter((e) => e.action === 'operator.login.failed')
+          .map((e) => (e.details as { reason: string }).reason)
+          .sort(),
+        ['account-locked', 'bad-password', 'bad-password', 'bad-password', 'bad-password', 'bad-password'],
+      );
+    });
+
+    it('lets the right password through when it is one of the allowed concurrent attempts, and resets the count', async () => {
+      await ops.createOperator(admin, { username: 'grace', password: GOOD, role: 'operator' });
+      const outcomes = await concurrently(
+        Array.from({ length: 5 }, (_, i) => ({
+          username: 'grace',
+          password: i === 2 ? GOOD : `wrong-guess-${i}`,
+          source: `203.0.113.${i + 101}`,
+        })),
+      );
+      assert.deepEqual(tally(outcomes), { FW_LOGIN_FAILED: 4, ok: 1 });
+      const session = await ops.login({ username: 'grace', password: GOOD, source: '203.0.113.110' });
+      assert.equal(session.role, 'operator');
+    });
+
+    it('counts attempts in flight against the 20 per address', async () => {
+      const outcomes = await concurrently(
+        Array.from({ length: 30 }, (_, i) => ({ username: `burst${i}`, password: 'nope', source: '198.51.100.20' })),
+      );
+      assert.deepEqual(tally(outcomes), { FW_LOGIN_FAILED: 20, FW_LOGIN_LOCKED: 10 });
+      await assert.rejects(ops.login({ username: 'alice', password: GOOD, source: '198.51.100.20' }), {
+        code: 'FW_LOGIN_LOCKED',
+        retryAfter: 900,
+      });
+    });
+
+    it('gives back the count of a successful login on its address', async () => {
+      for (let i = 0; i < 19; i += 1) {
+        await assert.rejects(ops.login({ username: `office${i}`, password: 'nope', source: '198.51.100.30' }), {
+          code: 'FW_LOGIN_FAILED',
+        });
+      }
+      await concurrently(
+        Array.from({ length: 3 }, () => ({ username: 'alice', password: GOOD, source: '198.51.100.30' })),
+      );
+      await assert.rejects(ops.login({ username: 'office19', password: 'nope', source: '198.51.100.30' }), {
+        code: 'FW_LOGIN_FAILED',
+      });
+      await assert.rejects(ops.login({ username: 'alice', password: GOOD, source: '198.51.100.30' }), {
+        code: 'FW_LOGIN_LOCKED',
+      });
+    });
+
+    it('appends one audit entry per lock period, not one per refused request while locked', async () => {
+      const refusals = (from: number, reason: string) =>
+        audit.entries
+          .slice(from)
+          .filter((e) => e.action === 'operator.login.failed' && (e.details as { reason: string }).reason === reason)
+          .length;
+      await ops.createOperator(admin, { username: 'heidi', password: GOOD, role: 'operator' });
+      for (let i = 0; i < 5; i += 1) {
+        await assert.rejects(ops.login({ username: 'heidi', password: 'nope', source: '192.0.2.50' }));
+      }
+      let start = audit.entries.length;
+      assert.deepEqual(
+        tally(
+          await concurrently(
+            Array.from({ length: 100 }, (_, i) => ({ username: 'heidi', password: GOOD, source: `192.0.2.${i + 51}` })),
+          ),
+        ),
+        { FW_LOGIN_LOCKED: 100 },
+      );
+      for (let i = 0; i < 50; i += 1) {
+        await assert.rejects(ops.login({ username: 'HEIDI', password: 'nope', source: '192.0.2.50' }), {
+          code: 'FW_LOGIN_LOCKED',
+        });
+      }
+      assert.equal(audit.entries.length - start, 1);
+      assert.equal(refusals(start, 'account-locked'), 1);
+
+      // the next lock period (30 minutes) is audited again: the lock, and its first refusal
+      clock.advance(15 * 60_000);
+      for (let i = 0; i < 5; i += 1) {
+        await assert.rejects(ops.login({ username: 'heidi', password: 'nope', source: '192.0.2.50' }), {
+          code: 'FW_LOGIN_FAILED',
+        });
+      }
+      start = audit.entries.length;
+      for (let i = 0; i < 50; i += 1) {
+        await assert.rejects(ops.login({ username: 'heidi', password: GOOD, source: '192.0.2.49' }), {
+          code: 'FW_LOGIN_LOCKED',
+          retryAfter: 1800,
+        });
+      }
+      assert.equal(audit.entries.length - start, 1);
+
+      // a locked address alike, whatever the usernames
+      for (let i = 0; i < 20; i += 1) {
+        await assert.rejects(ops.login({ username: `sweep${i}`, password: 'nope', source: '198.51.100.40' }));
+      }
+      start = audit.entries.length;
+      for (let i = 0; i < 50; i += 1) {
+        await assert.rejects(ops.login({ username: `sweep${i + 20}`, password: 'nope', source: '198.51.100.40' }), {
+          code: 'FW_LOGIN_LOCKED',
+        });
+      }
+      assert.equal(audit.entries.length - start, 1);
+      assert.equal(refusals(start, 'address-locked'), 1);
+    });
   });
 
   describe('API tokens', () => {
