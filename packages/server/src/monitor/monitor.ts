@@ -5,9 +5,17 @@ import { runAuditChecks, type AuditRun } from './audit-checks.js';
 import { Detector } from './detect/engine.js';
 import { knownBadAlarms, knownBadAlerted } from './known-bad-firmware.js';
 import { GatewaySampler } from './ingest/gateway-sampler.js';
-import { listWindows, pruneWindows, WindowBook, writeWindow, type StoredWindow } from './ingest/windows.js';
+import {
+  listWindows,
+  pruneWindows,
+  WINDOW_LIMITS,
+  WindowBook,
+  writeWindow,
+  type StoredWindow,
+} from './ingest/windows.js';
 import { loadProfiles } from './profiles/store.js';
-import { parseDeviceReport } from './report.js';
+import { GATEWAY_METRICS } from './profiles/defaults.js';
+import { DEVICE_METRICS, parseDeviceReport } from './report.js';
 import type { AlarmChange, Datapoint, MetricSource, MetricValue } from './types.js';
 
 export interface MonitorOptions {
@@ -35,6 +43,8 @@ export const MONITOR_DEFAULTS = {
 
 type Listener = (event: AlertEvent) => void | Promise<void>;
 
+const GATEWAY_NAMES: ReadonlySet<string> = new Set(GATEWAY_METRICS);
+
 /**
  * Continuous monitoring: device-side reports and gateway-side counters become datapoints,
  * the detector checks them against the security profiles, alarm changes become stored alerts
@@ -43,9 +53,20 @@ type Listener = (event: AlertEvent) => void | Promise<void>;
 export class Monitor {
   readonly detector = new Detector();
   readonly windowMs: number;
-  readonly counts = { reports: 0, rejected: 0, windows: 0, alerts: new Map<string, number>(), auditRuns: 0 };
+  readonly counts = {
+    reports: 0,
+    rejected: 0,
+    /** New metric names left out of a device's window past WINDOW_LIMITS.names (the reports were accepted). */
+    droppedNames: 0,
+    windows: 0,
+    alerts: new Map<string, number>(),
+    auditRuns: 0,
+  };
   readonly #o: Required<Omit<MonitorOptions, 'gateway'>> & Pick<MonitorOptions, 'gateway'>;
-  readonly #book = new WindowBook();
+  /** Names kept in a window past its cap: the Device Defender ones and those the profiles look at. */
+  readonly #book = new WindowBook(
+    (name) => DEVICE_METRICS.has(name) || GATEWAY_NAMES.has(name) || this.detector.usesMetric(name),
+  );
   readonly #sampler: GatewaySampler | undefined;
   readonly #models = new Map<string, string>();
   readonly #queues = new Map<string, Promise<void>>();
@@ -89,7 +110,18 @@ export class Monitor {
     }
     this.counts.reports++;
     const model = await this.#model(deviceId);
-    this.#book.add(deviceId, 'device', report.metrics);
+    const dropped = this.#book.add(deviceId, 'device', report.metrics);
+    if (dropped > 0) {
+      this.counts.droppedNames += dropped;
+      // Once per device and window: which device, not a line per report.
+      if (this.#book.dropped(deviceId, 'device') === dropped) {
+        this.ctx.log.warn(
+          { deviceId, cap: WINDOW_LIMITS.names, windowStart: this.#windowStart.toISOString() },
+          'metric names past the per-window cap dropped',
+        );
+      }
+    }
+    // The detector sees the whole report: it keeps no state per metric name.
     this.#observe({ deviceId, model, source: 'device', at: this.ctx.clock.now(), metrics: report.metrics });
   }
 

@@ -18,6 +18,11 @@ export function monitorFamilies(m: Monitor): MetricFamily[] {
       'Device metrics reports refused as invalid.',
       m.counts.rejected,
     ),
+    counter(
+      'fleetward_monitor_metric_names_dropped_total',
+      "New metric names left out of a device's window past the cap of distinct names per device and window.",
+      m.counts.droppedNames,
+    ),
     counter('fleetward_monitor_datapoints_total', 'Datapoints checked by the detector.', s.datapoints),
     counter('fleetward_monitor_evaluations_total', 'Behavior evaluations.', s.evaluations),
     counter('fleetward_monitor_detector_seconds_total', 'Time spent in the detector.', s.micros / 1e6),

@@ -8,7 +8,31 @@ export interface DeviceReport {
   readonly metrics: Readonly<Record<string, MetricValue>>;
 }
 
+/**
+ * Limits of one report. The window a device's reports merge into has its own (WINDOW_LIMITS in
+ * ingest/windows.ts: at most 128 distinct names per device and window, the names below aside).
+ */
 export const REPORT_LIMITS = { bytes: 64 * 1024, metrics: 64, listItems: 4096 } as const;
+
+/**
+ * AWS IoT Device Defender device-side metric names as reports carry them (ProcMetrics sends
+ * these, and `num-processes`), with the ones derived at ingest: always kept in a device's window,
+ * whatever else it sends.
+ */
+export const DEVICE_METRICS: ReadonlySet<string> = new Set([
+  'all-bytes-in',
+  'all-bytes-out',
+  'all-packets-in',
+  'all-packets-out',
+  'listening-tcp-ports',
+  'listening-udp-ports',
+  'num-listening-tcp-ports',
+  'num-listening-udp-ports',
+  'num-established-tcp-connections',
+  'destination-ips',
+  'destination-ports',
+  'num-processes',
+]);
 
 const NAME = /^[a-z][a-z0-9-]{0,63}$/;
 const MESSAGE_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -170,4 +170,13 @@ describe('Detector', () => {
     assert.deepEqual(d.observe(dp('a', { 'listening-tcp-ports': [23] }, 0, 'plug')), []);
     assert.equal(d.observe(dp('a', { 'listening-tcp-ports': [23] }, 0, 'cam')).length, 1);
   });
+
+  it('tells which metrics the enabled profiles look at (a window keeps them past its cap of names)', () => {
+    const d = detector(behavior('procs', 'num-processes', 'anomaly', 'low', gt(500)));
+    assert.equal(d.usesMetric('num-processes'), true);
+    assert.equal(d.usesMetric('a0'), false);
+    d.setProfiles([{ ...profile(behavior('cpu', 'cpu-percent', 'anomaly', 'low', gt(90))), enabled: false }]);
+    assert.equal(d.usesMetric('cpu-percent'), false);
+    assert.equal(d.usesMetric('num-processes'), false);
+  });
 });

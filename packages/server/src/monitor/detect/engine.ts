@@ -31,6 +31,7 @@ export interface DetectorStats {
  */
 export class Detector {
   #profiles: readonly SecurityProfile[] = [];
+  #metrics: ReadonlySet<string> = new Set();
   readonly #alarms = new Map<string, Alarm>();
   readonly #baselines = new Map<string, Baseline>();
   readonly #fleet = new Map<string, FleetDistribution>();
@@ -38,6 +39,12 @@ export class Detector {
 
   setProfiles(profiles: readonly SecurityProfile[]): void {
     this.#profiles = profiles.filter((p) => p.enabled);
+    this.#metrics = new Set(this.#profiles.flatMap((p) => p.behaviors.map((b) => b.metric)));
+  }
+
+  /** True when a behavior of an enabled profile looks at this metric. */
+  usesMetric(name: string): boolean {
+    return this.#metrics.has(name);
   }
 
   get profiles(): readonly SecurityProfile[] {

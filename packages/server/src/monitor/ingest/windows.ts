@@ -3,12 +3,26 @@ import type { MetricSource, MetricValue } from '../types.js';
 
 /** Traffic counters are deltas per report (Device Defender): a window holds their sum. */
 const SUMMED = /^(all|num)-(bytes|packets)-(in|out)$/;
-const MAX_LIST = 4096;
 const SOURCES: readonly MetricSource[] = ['device', 'gateway'];
+
+/**
+ * Limits of one (device, source, window) entry, next to the per-report ones (REPORT_LIMITS in
+ * report.ts: 64 metrics a report). `names`: distinct metric names kept. A report passes every
+ * per-report limit on its own, yet one with 64 new names each time would grow the entry (and the
+ * row written at the window's close) without bound, so names past the cap are dropped from the
+ * window (not refused: the report stays valid and the detector still sees all of it) and counted.
+ * Reserved names (the Device Defender vocabulary and the metrics of the profiles' behaviors) are
+ * always kept and do not count against the cap. `listItems`: members kept of a merged set.
+ */
+export const WINDOW_LIMITS = { names: 128, listItems: 4096 } as const;
 
 interface Entry {
   reports: number;
   metrics: Record<string, MetricValue>;
+  /** Names counted against WINDOW_LIMITS.names (reserved names are not). */
+  names: number;
+  /** New names dropped past the cap in this window. */
+  dropped: number;
 }
 
 /**
@@ -19,15 +33,37 @@ interface Entry {
 export class WindowBook {
   #entries = new Map<string, Entry>();
 
-  add(deviceId: string, source: MetricSource, metrics: Readonly<Record<string, MetricValue>>): void {
+  /** `reserved`: names always kept, outside the cap (a small set the server controls). */
+  constructor(private readonly reserved: (name: string) => boolean = () => false) {}
+
+  /**
+   * Merges a report into the device's entry. Returns how many of its names were new to the entry
+   * and dropped because the entry already holds WINDOW_LIMITS.names names (0 almost always).
+   */
+  add(deviceId: string, source: MetricSource, metrics: Readonly<Record<string, MetricValue>>): number {
     const key = `${source}\0${deviceId}`;
-    const e = this.#entries.get(key);
-    if (e === undefined) {
-      this.#entries.set(key, { reports: 1, metrics: { ...metrics } });
-      return;
-    }
+    let e = this.#entries.get(key);
+    if (e === undefined) this.#entries.set(key, (e = { reports: 0, metrics: {}, names: 0, dropped: 0 }));
     e.reports++;
-    for (const [name, v] of Object.entries(metrics)) e.metrics[name] = merge(name, e.metrics[name], v);
+    let dropped = 0;
+    for (const [name, v] of Object.entries(metrics)) {
+      const had = Object.hasOwn(e.metrics, name) ? e.metrics[name] : undefined;
+      if (had === undefined && !this.reserved(name)) {
+        if (e.names >= WINDOW_LIMITS.names) {
+          dropped++;
+          continue;
+        }
+        e.names++;
+      }
+      e.metrics[name] = merge(name, had, v);
+    }
+    e.dropped += dropped;
+    return dropped;
+  }
+
+  /** New names dropped so far in the current window from this device's entry. */
+  dropped(deviceId: string, source: MetricSource): number {
+    return this.#entries.get(`${source}\0${deviceId}`)?.dropped ?? 0;
   }
 
   /** The current window's rows of one device, left in place (a copy). */
@@ -42,9 +78,9 @@ export class WindowBook {
 
   /** Takes the window's rows (and starts an empty one). */
   take(): { deviceId: string; source: MetricSource; reports: number; metrics: Record<string, MetricValue> }[] {
-    const rows = [...this.#entries].map(([key, e]) => {
+    const rows = [...this.#entries].map(([key, { reports, metrics }]) => {
       const i = key.indexOf('\0');
-      return { source: key.slice(0, i) as MetricSource, deviceId: key.slice(i + 1), ...e };
+      return { source: key.slice(0, i) as MetricSource, deviceId: key.slice(i + 1), reports, metrics };
     });
     this.#entries = new Map();
     return rows;
@@ -54,7 +90,8 @@ export class WindowBook {
 function merge(name: string, a: MetricValue | undefined, b: MetricValue): MetricValue {
   if (a === undefined) return b;
   if (typeof a === 'number' && typeof b === 'number') return SUMMED.test(name) ? a + b : Math.max(a, b);
-  if (Array.isArray(a) && Array.isArray(b)) return [...new Set([...a, ...b])].slice(0, MAX_LIST) as MetricValue;
+  if (Array.isArray(a) && Array.isArray(b))
+    return [...new Set([...a, ...b])].slice(0, WINDOW_LIMITS.listItems) as MetricValue;
   return b;
 }
 
