@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Clock, Logger } from '../kernel/index.js';
+import type { Clock, DeviceState, Logger } from '../kernel/index.js';
 import type { Client } from './client.js';
 import { GatewayCounters } from './counters.js';
 import type { GatewayHooks, GatewayLimits } from './types.js';
@@ -14,6 +14,11 @@ export class Broker {
   readonly sessions = new Map<string, Client>();
   /** Every open connection, connected or not (for timeouts and close). */
   readonly clients = new Set<Client>();
+  /**
+   * State changes of the last moments (`at`: monotonic ms), for the connections whose
+   * authentication read the device's state before the change and whose CONNECT comes after it.
+   */
+  readonly stateChanges = new Map<string, { readonly state: DeviceState; readonly at: number }>();
   closing = false;
   #now = performance.now();
 

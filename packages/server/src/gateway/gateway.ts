@@ -133,9 +133,13 @@ function sweep(broker: Broker, buckets: AddressBuckets): void {
     }
   }
   buckets.prune(now);
+  // A connection not CONNECTed within the timeout is closed: older changes concern nobody waiting.
+  const horizon = now - broker.limits.connectTimeoutMs - 1000;
+  for (const [id, change] of broker.stateChanges) if (change.at < horizon) broker.stateChanges.delete(id);
 }
 
 function applyState(broker: Broker, deviceId: string, state: DeviceState): void {
+  broker.stateChanges.set(deviceId, { state, at: broker.tick() });
   const client = broker.sessions.get(deviceId);
   if (client === undefined) return;
   client.state = state;

@@ -38,6 +38,15 @@ function rawSocket(
   });
 }
 
+/** The MQTT 5 packets in `bytes`. */
+function parse(bytes: Buffer): mqtt.Packet[] {
+  const packets: mqtt.Packet[] = [];
+  const parser = mqtt.parser({ protocolVersion: 5 });
+  parser.on('packet', (p: mqtt.Packet) => packets.push(p));
+  parser.parse(bytes);
+  return packets;
+}
+
 function connectPacket(id: string, protocolVersion: 4 | 5 = 5): Buffer {
   return mqtt.generate({
     cmd: 'connect',
@@ -179,6 +188,52 @@ describe('gateway device state changes', () => {
     assert.equal(await reason, 0x98);
     await closed(client);
     await assert.rejects(connectDevice(h, cred), (err: { code?: number }) => err.code === 0x87);
+  });
+
+  it('refuses the CONNECT of a device revoked after its TLS handshake (its state was read at the handshake)', async () => {
+    const cred = await h.pki.device('dev-late-connect');
+    h.states.set(cred.id, 'active');
+    const seen = h.authenticated;
+    const raw = await rawSocket(h, cred);
+    await until(() => h.authenticated > seen); // authenticated as active, no CONNECT yet
+    h.states.set(cred.id, 'revoked');
+    h.gateway.setState(cred.id, 'revoked');
+    raw.socket.write(connectPacket(cred.id));
+    await raw.ended;
+    const packets = parse(Buffer.concat(raw.received));
+    assert.deepEqual(
+      packets.map((p) => [p.cmd, (p as mqtt.IConnackPacket).reasonCode]),
+      [['connack', 0x87]],
+    );
+  });
+
+  it('gives a device quarantined after its TLS handshake the quarantine at CONNECT: telemetry refused (0x87)', async () => {
+    const cred = await h.pki.device('dev-late-quarantine');
+    h.states.set(cred.id, 'active');
+    const seen = h.authenticated;
+    const raw = await rawSocket(h, cred);
+    await until(() => h.authenticated > seen);
+    h.states.set(cred.id, 'quarantined');
+    h.gateway.setState(cred.id, 'quarantined');
+    raw.socket.write(connectPacket(cred.id));
+    raw.socket.write(
+      mqtt.generate(
+        {
+          cmd: 'publish',
+          topic: `devices/${cred.id}/telemetry`,
+          payload: Buffer.from('{"t":1}'),
+          qos: 1,
+          messageId: 7,
+          retain: false,
+          dup: false,
+        },
+        { protocolVersion: 5 },
+      ),
+    );
+    await until(() => parse(Buffer.concat(raw.received)).some((p) => p.cmd === 'puback'));
+    const puback = parse(Buffer.concat(raw.received)).find((p) => p.cmd === 'puback') as mqtt.IPubackPacket;
+    assert.equal(puback.reasonCode, 0x87);
+    raw.socket.destroy();
   });
 
   it('quarantine keeps only commands and updates: telemetry refused, other subscriptions dropped', async () => {

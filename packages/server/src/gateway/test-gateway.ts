@@ -27,6 +27,8 @@ export interface Harness {
   gate: Promise<void> | undefined;
   /** Ingest calls begun (before the gate): what a test waits on instead of a sleep. */
   arrived: number;
+  /** Calls of the authenticate hook answered (one per TLS connection accepted). */
+  authenticated: number;
   /** CRLs served to the gateway (DER). */
   crl: Buffer[] | undefined;
   close(): Promise<void>;
@@ -43,11 +45,12 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Harnes
   const pki = options.pki ?? (await TestPki.create());
   const states = new Map<string, DeviceState>();
   const ingested: Ingested[] = [];
-  const harness = { pki, states, ingested, gate: undefined, arrived: 0, crl: options.crl } as Harness;
+  const harness = { pki, states, ingested, gate: undefined, arrived: 0, authenticated: 0, crl: options.crl } as Harness;
   const hooks: GatewayHooks = options.hooks ?? {
     authenticate: async (der) => {
       const deviceId = commonName(der);
       const state = states.get(deviceId);
+      harness.authenticated++;
       if (state === undefined) throw gatewayError('FW_GATEWAY_NOT_AUTHORIZED', 'unknown device');
       return { deviceId, state };
     },

@@ -41,7 +41,7 @@ function checkProtocol(client: Client, packet: mqtt.IConnectPacket): boolean {
 async function authenticate(client: Client): Promise<AuthenticatedDevice | undefined> {
   const { counters, log } = client.broker;
   try {
-    const device = await client.auth;
+    const device = latest(client, await client.auth);
     const state = device.state;
     const dev = counters.device(device.deviceId);
     dev.connectionAttempts++;
@@ -59,6 +59,15 @@ async function authenticate(client: Client): Promise<AuthenticatedDevice | undef
     else refuse(client, RC311.NOT_AUTHORIZED, RC.NOT_AUTHORIZED);
     return undefined;
   }
+}
+
+/**
+ * The state read when TLS completed, unless it changed since: a device revoked or quarantined
+ * between its handshake and its CONNECT gets the new state (no session exists yet to act on).
+ */
+function latest(client: Client, device: AuthenticatedDevice): AuthenticatedDevice {
+  const change = client.broker.stateChanges.get(device.deviceId);
+  return change !== undefined && change.at >= client.acceptedAt ? { ...device, state: change.state } : device;
 }
 
 /** The client identifier must be the certificate's device id (v5 0x85, 3.1.1 0x02). */
