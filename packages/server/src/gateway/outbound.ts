@@ -44,7 +44,17 @@ export function publishToDevice(broker: Broker, topic: string, payload: Buffer, 
   const messageId = client.nextMessageId();
   if (messageId === 0) return Promise.resolve(NOT_DELIVERED);
   return new Promise<PublishResult>((resolve) => {
-    client.outgoing.set(messageId, (delivered) => resolve(delivered ? DELIVERED : NOT_DELIVERED));
+    // Not acknowledged in time: not delivered for the caller; the packet id stays taken (within
+    // the Receive Maximum) until the device acknowledges it or the connection ends.
+    const timer = setTimeout(() => {
+      client.outgoing.set(messageId, () => undefined);
+      resolve(NOT_DELIVERED);
+    }, broker.limits.publishAckTimeoutMs);
+    timer.unref();
+    client.outgoing.set(messageId, (delivered) => {
+      clearTimeout(timer);
+      resolve(delivered ? DELIVERED : NOT_DELIVERED);
+    });
     client.send({ cmd: 'publish', topic, payload, qos: 1, messageId, retain: false, dup: false });
     counters.messagesOut.qos1++;
     client.device!.messagesOut++;

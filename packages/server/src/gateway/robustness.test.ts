@@ -257,6 +257,39 @@ describe('gateway device state changes', () => {
     await again.endAsync();
   });
 
+  it('reports a QoS 1 command not delivered when the device never acknowledges it, and takes a late PUBACK quietly', async () => {
+    const quick = await startGateway({ pki: h.pki, limits: { publishAckTimeoutMs: 200 } });
+    try {
+      const cred = await h.pki.device('dev-no-puback');
+      quick.states.set(cred.id, 'active');
+      const raw = await rawSocket(quick, cred);
+      raw.socket.write(connectPacket(cred.id));
+      raw.socket.write(
+        mqtt.generate(
+          { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: `devices/${cred.id}/commands/#`, qos: 1 }] },
+          { protocolVersion: 5 },
+        ),
+      );
+      await until(() => parse(Buffer.concat(raw.received)).some((p) => p.cmd === 'suback'));
+      const result = await quick.gateway.publish(`devices/${cred.id}/commands/reboot`, '{}', { qos: 1 });
+      assert.equal(result.delivered, false);
+      const sent = parse(Buffer.concat(raw.received)).find((p) => p.cmd === 'publish') as mqtt.IPublishPacket;
+      raw.socket.write(
+        mqtt.generate({ cmd: 'puback', messageId: sent.messageId!, reasonCode: 0 }, { protocolVersion: 5 }),
+      );
+      const again = quick.gateway.publish(`devices/${cred.id}/commands/reboot`, '{}', { qos: 1 });
+      await until(() => parse(Buffer.concat(raw.received)).filter((p) => p.cmd === 'publish').length === 2);
+      const second = parse(Buffer.concat(raw.received)).filter((p) => p.cmd === 'publish')[1] as mqtt.IPublishPacket;
+      raw.socket.write(
+        mqtt.generate({ cmd: 'puback', messageId: second.messageId!, reasonCode: 0 }, { protocolVersion: 5 }),
+      );
+      assert.equal((await again).delivered, true, 'the connection carries on');
+      raw.socket.destroy();
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('refuses server publishes outside commands and updates', async () => {
     await assert.rejects(h.gateway.publish('devices/dev-any/telemetry', 'x'), { code: 'FW_GATEWAY_TOPIC_INVALID' });
     await assert.rejects(h.gateway.publish('devices/+/commands/x', 'x'), { code: 'FW_GATEWAY_TOPIC_INVALID' });

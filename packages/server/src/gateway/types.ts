@@ -53,6 +53,11 @@ export interface GatewayLimits {
   readonly messageRate: { readonly perSecond: number; readonly burst: number };
   /** Milliseconds `close()` waits for pending acknowledgements. */
   readonly closeGraceMs: number;
+  /**
+   * Milliseconds a server → device QoS 1 publish waits for its PUBACK before it is reported not
+   * delivered: a device that never acknowledges cannot hold its caller (a rollout) forever.
+   */
+  readonly publishAckTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -65,6 +70,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   connectRate: { perSecond: 50, burst: 500 },
   messageRate: { perSecond: 200, burst: 1000 },
   closeGraceMs: 5_000,
+  publishAckTimeoutMs: 10_000,
 };
 
 export interface GatewayOptions {
