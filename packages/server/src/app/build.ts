@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { auditRoutes, createAuditLog, type StoredAuditLog } from '../audit/index.js';
 import { buildHttp, buildOpenApi, type Http } from '../api/index.js';
-import { fleetRoutes, type DeviceActionHook } from '../fleet/index.js';
+import { fleetRoutes, watchDeviceStates, type DeviceActionHook } from '../fleet/index.js';
 import { createGateway, type Gateway } from '../gateway/index.js';
 import { enrollmentAdminRoutes, estRoutes, Identity } from '../identity/index.js';
 import { FleetEvents, systemClock, type Clock, type Context, type Logger } from '../kernel/index.js';
@@ -147,6 +147,18 @@ async function buildGateway(
   });
   // Revocation reaches live sessions at once; the CRL follows for new handshakes.
   ctx.events.on('device.state', ({ deviceId, state }) => gateway.setState(deviceId, state));
+  // Several servers may share a PostgreSQL store: another one's revocation reaches ours within
+  // STATE_WATCH_MS. The embedded store has one process, whose changes arrive as events.
+  const states =
+    ctx.store.kind === 'postgres'
+      ? watchDeviceStates(
+          ctx.store,
+          () => ctx.clock.now(),
+          (id, state) => gateway.setState(id, state),
+          STATE_WATCH_MS,
+          (err) => ctx.log.error({ err }, 'device state watch failed'),
+        )
+      : undefined;
   const refreshCrl = () =>
     identity.chainCrls().then(
       (next) => {
@@ -165,6 +177,7 @@ async function buildGateway(
   return Object.assign(gateway, {
     close: async () => {
       clearInterval(timer);
+      states?.stop();
       await close();
       await telemetry.close();
     },
@@ -172,6 +185,7 @@ async function buildGateway(
 }
 
 const CRL_REFRESH_MS = 60_000;
+const STATE_WATCH_MS = 2_000;
 
 /** Rollouts notify devices through the gateway; tick and re-notify periods from the environment (tests). */
 function openRollouts(ctx: Context, gateway: Gateway, env: NodeJS.ProcessEnv): Rollouts {

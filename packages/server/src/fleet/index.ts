@@ -3,3 +3,5 @@ export type { DeviceCertificate, DeviceDetail, DeviceFilter, DeviceSummary } fro
 export { FLEET_ERRORS, fleetError } from './errors.js';
 export { fleetRoutes } from './routes.js';
 export type { DeviceAction, DeviceActionHook } from './routes.js';
+export { watchDeviceStates } from './state-watch.js';
+export type { DeviceStateWatch } from './state-watch.js';
