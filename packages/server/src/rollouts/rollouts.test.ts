@@ -174,6 +174,30 @@ describe('Rollouts', () => {
     await r.close();
   });
 
+  it('lets a device that never answers its notice hold neither the tick nor pause: it stays pending', async () => {
+    const silentId = 'dev-00';
+    const r = new Rollouts(ctx, {
+      notify: async (id) => (id === silentId ? new Promise<boolean>(() => undefined) : true),
+      notifyTimeoutMs: 20,
+    });
+    const started = await r.start(
+      { release: RELEASE, model: 'thermostat', waves: [100], maxFailureRate: 0.5 },
+      'operator:ann',
+    );
+    await r.tick(); // returns although one notice never gets an answer
+    const paused = await r.pause(started.id, 'operator:ann');
+    assert.equal(paused.state, 'paused');
+    const pending = await store.query<{ device_id: string }>(
+      `select device_id from rollout_devices where rollout_id = $1 and status = 'pending'`,
+      [started.id],
+    );
+    assert.deepEqual(
+      pending.rows.map((x) => x.device_id),
+      [silentId],
+    );
+    await r.abort(started.id, 'operator:ann');
+  });
+
   it('refuses malformed status reports with a code and ignores reports for unknown rollouts', async () => {
     const r = rollouts();
     for (const bad of [

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { randomId, type Context } from '../kernel/index.js';
 import { isKnownBad, listReleases } from '../updates/index.js';
 import { rolloutError } from './errors.js';
@@ -24,6 +25,14 @@ export interface RolloutsOptions {
   readonly renotifyMs?: number;
   /** Notices in flight at once. Default 64. */
   readonly concurrency?: number;
+  /**
+   * A notice not delivered within this long counts as not delivered (retried at a later tick).
+   * Default 10 s: a device that never acknowledges cannot hold the rollouts, whose pause, resume,
+   * abort and known-bad stop wait for the notices in flight.
+   */
+  readonly notifyTimeoutMs?: number;
+  /** A tick stops sending notices after this long; the rest go at the next tick. Default 2 s. */
+  readonly notifyBudgetMs?: number;
 }
 
 export interface StartRollout {
@@ -55,7 +64,14 @@ export class Rollouts {
 
   constructor(ctx: Context, options: RolloutsOptions) {
     this.#ctx = ctx;
-    this.#o = { tickMs: 5_000, renotifyMs: 5 * 60_000, concurrency: 64, ...options };
+    this.#o = {
+      tickMs: 5_000,
+      renotifyMs: 5 * 60_000,
+      concurrency: 64,
+      notifyTimeoutMs: 10_000,
+      notifyBudgetMs: 2_000,
+      ...options,
+    };
   }
 
   async start(req: StartRollout, actor: string): Promise<RolloutView> {
@@ -315,9 +331,10 @@ export class Rollouts {
     const notice: UpdateNotice = { rollout: row.id, release: row.release, version: row.version };
     const delivered: string[] = [];
     const queue = due.rows.map((r) => r.device_id);
+    const until = performance.now() + this.#o.notifyBudgetMs;
     const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        if (await this.#o.notify(id, notice).catch(() => false)) delivered.push(id);
+      for (let id = queue.shift(); id !== undefined && performance.now() < until; id = queue.shift()) {
+        if (await within(this.#o.notify(id, notice), this.#o.notifyTimeoutMs)) delivered.push(id);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, queue.length) }, worker));
@@ -357,5 +374,19 @@ export class Rollouts {
 
   #failed(err: unknown): void {
     this.#ctx.log.error({ err }, 'rollout step failed');
+  }
+}
+
+/** The notifier's answer, or false when it fails or does not answer within `ms`. */
+async function within(answer: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([answer.catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
