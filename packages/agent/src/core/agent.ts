@@ -217,6 +217,9 @@ export class Agent extends Emitter<AgentEvents> {
       this.#refusals++;
       if (this.#suspectRevoked || this.#refusals >= (this.#o.revokedAfter ?? 3)) return this.#revoked(refusal);
     }
+    // A silent close confirms only what the gateway said inside TLS (DISCONNECT 0x98); alone it
+    // is a network failure, so a path that cuts connections cannot put the device into `revoked`.
+    if (refusal?.closedAfterHandshake && this.#suspectRevoked) return this.#revoked(refusal);
     this.#retry(refusal?.code, err instanceof Error ? err.message : String(err));
   }
 

@@ -94,6 +94,27 @@ describe('revocation', () => {
     assert.equal(u.transport.attempts.length, 3);
   });
 
+  it('reads a silent close after the handshake as a network failure: a path cutting connections cannot revoke', async () => {
+    const t = fakeAgent({ revokedAfter: 3, backoff: { baseMs: 100, maxMs: 1_000 } });
+    t.transport.otherwise = { revoked: false, closedAfterHandshake: true };
+    await t.agent.start();
+    await t.clock.advance(60_000);
+    assert.notEqual(t.agent.state, 'revoked');
+    assert.ok(t.transport.attempts.length > 10, 'still trying');
+    await t.agent.stop();
+  });
+
+  it('after DISCONNECT 0x98, a silent close after the handshake confirms the revocation', async () => {
+    const t = fakeAgent();
+    await t.agent.start();
+    await settle();
+    t.transport.otherwise = { revoked: false, closedAfterHandshake: true };
+    t.transport.current!.drop({ code: REASON.ADMINISTRATIVE_ACTION, revoked: true });
+    await t.clock.advance(600_000);
+    assert.equal(t.agent.state, 'revoked');
+    assert.equal(t.transport.attempts.length, 2, 'one confirming attempt, then no more');
+  });
+
   it('keeps retrying through network errors (they are not refusals)', async () => {
     const t = fakeAgent({ backoff: { baseMs: 100, maxMs: 1_000 } });
     t.transport.otherwise = 'network-error';

@@ -62,6 +62,12 @@ export interface CloseReason {
    * action) or a TLS alert about our certificate (revoked, unknown, bad).
    */
   readonly revoked: boolean;
+  /**
+   * The connection closed after the TLS handshake, before any CONNACK, with no reason given: how
+   * a gateway that checks certificates in the handshake refuses one (it closes), but also what
+   * anyone on the path can do. Read as a refusal only right after a DISCONNECT 0x98.
+   */
+  readonly closedAfterHandshake?: boolean;
 }
 
 /** One MQTT connection attempt. */

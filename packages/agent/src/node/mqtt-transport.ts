@@ -36,10 +36,13 @@ export class MqttTransport implements Transport {
       resubscribe: false,
       queueQoSZero: false,
     } as IClientOptions);
-    // The gateway checks the client certificate (and the CRL) in the handshake and simply closes
-    // on refusal: under TLS 1.3 the client has already seen the handshake complete. A close after
-    // a completed handshake and before any CONNACK is therefore read as "this certificate is
-    // refused"; the Agent only concludes `revoked` when it repeats.
+    // Only what the gateway says inside TLS counts as a refusal: a CONNACK reason code, or a
+    // certificate alert received after our side of the handshake completed (TLS 1.3: the server
+    // checks the client certificate, and the CRL, after our Finished, and its alert is encrypted).
+    // An alert before the handshake is plaintext and forgeable: a network failure. A close after
+    // the handshake with neither is how Node's TLS server refuses a certificate (it closes without
+    // an alert); anyone on the path can do the same, so the Agent reads it as a refusal only right
+    // after the gateway's own DISCONNECT 0x98 (`closedAfterHandshake`).
     let handshaken = false;
     (client.stream as { once?: (e: string, fn: () => void) => void } | undefined)?.once?.('secureConnect', () => {
       handshaken = true;
@@ -55,21 +58,28 @@ export class MqttTransport implements Transport {
       });
       const onClose = () => {
         client.end(true);
-        const refused = refusalOf(failure);
+        const refused = refusalOf(failure, handshaken);
         if (refused !== undefined) reject(refused);
-        else if (failure === undefined && handshaken) reject(new ConnectRefused({ revoked: true }));
-        else reject(failure ?? new Error('connection closed before CONNACK'));
+        else if (failure === undefined && handshaken) {
+          reject(new ConnectRefused({ revoked: false, closedAfterHandshake: true }));
+        } else reject(failure ?? new Error('connection closed before CONNACK'));
       };
       client.once('close', onClose);
     });
   }
 }
 
-/** The refusal in a connect failure: a CONNACK reason code (MQTT 5.0 §3.2.2.2) or a TLS alert. */
-function refusalOf(err: unknown): ConnectRefused | undefined {
+/**
+ * The refusal in a connect failure: a CONNACK reason code (MQTT 5.0 §3.2.2.2), or a certificate
+ * alert once the handshake completed on our side (RFC 8446 §4.4.2.4: the server answers a bad
+ * client certificate with an alert, under the handshake keys).
+ */
+export function refusalOf(err: unknown, handshaken: boolean): ConnectRefused | undefined {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (typeof code === 'number') return new ConnectRefused({ code, revoked: isIdentityRefusal(code) }, { cause: err });
-  if (typeof code === 'string' && CERT_ALERT.test(code)) return new ConnectRefused({ revoked: true }, { cause: err });
+  if (handshaken && typeof code === 'string' && CERT_ALERT.test(code)) {
+    return new ConnectRefused({ revoked: true }, { cause: err });
+  }
   return undefined;
 }
 
