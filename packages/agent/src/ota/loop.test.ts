@@ -117,6 +117,38 @@ describe('OtaLoop', () => {
     assert.equal(reports.at(-1)?.step, 'confirmed');
   });
 
+  it('keeps at most one pending update job: a newer notice replaces the waiting one', async () => {
+    const storage = await factory();
+    // The first download hangs (a slow server) until released; the calls show which jobs ran.
+    let started!: () => void;
+    const downloading = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const updater = new (class extends FakeUpdater {
+      override async check(options: CheckOptions): Promise<VerifiedUpdate | undefined> {
+        if (this.calls.length === 0) {
+          started();
+          await released;
+        }
+        return super.check(options);
+      }
+    })(v2Update);
+    const { loop, reports } = device(storage, { updater });
+    await loop.start();
+    const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+    loop.notify('available', enc({ rollout: 'ro-1', release: 'thermostat-2.0.0.img' }));
+    await downloading;
+    for (let i = 2; i <= 50; i++)
+      loop.notify('available', enc({ rollout: `ro-${i}`, release: `thermostat-2.0.${i}.img` }));
+    release();
+    await loop.idle();
+    assert.deepEqual(
+      updater.calls.map((c) => c.targetName),
+      ['thermostat-2.0.0.img', 'thermostat-2.0.50.img'],
+    );
+    assert.deepEqual([...new Set(reports.map((r) => r.rollout))], ['ro-1', 'ro-50']);
+  });
+
   // Issue 5 §4: interrupted at any point, the device comes back on a verified image and resumes or rolls back.
   it('power cut at every write of an update (slots, boot state, OTA journal): the device boots a verified image, finishes the job, and the counter never decreases', async () => {
     const random = seededRandom(5);

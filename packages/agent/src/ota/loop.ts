@@ -45,6 +45,8 @@ export class OtaLoop {
   readonly #o: OtaLoopOptions;
   readonly #journal: OtaJournal;
   #chain: Promise<unknown> = Promise.resolve();
+  /** The notified job waiting behind the running one (at most one; see `notify`). */
+  #waiting: OtaJob | null = null;
   #running: BootResult | null = null;
 
   constructor(options: OtaLoopOptions) {
@@ -77,7 +79,11 @@ export class OtaLoop {
     return booted;
   }
 
-  /** The agent's `updates` hook: `available` carries `{rollout, release}`; other names are ignored. */
+  /**
+   * The agent's `updates` hook: `available` carries `{rollout, release}`; other names are ignored.
+   * At most one notified job waits behind the running one: a newer notice replaces it (the
+   * latest wins), so notices arriving while a download is slow cannot queue without limit.
+   */
   notify(name: string, payload: Uint8Array): void {
     if (name !== 'available') return;
     let job: OtaJob;
@@ -88,7 +94,14 @@ export class OtaLoop {
       void cause; // a malformed notification changes nothing
       return;
     }
-    void this.apply(job);
+    const scheduled = this.#waiting !== null;
+    this.#waiting = job;
+    if (scheduled) return;
+    void this.#serial(() => {
+      const next = this.#waiting!;
+      this.#waiting = null;
+      return this.#apply(next);
+    });
   }
 
   /** Resolves when no job is queued or running. */
