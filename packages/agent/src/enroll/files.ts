@@ -1,5 +1,5 @@
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /** The identity files of an enrolled device, in its directory. */
 export const DEVICE_FILES = { key: 'device.key', cert: 'device.crt', ca: 'ca.pem' } as const;
@@ -24,9 +24,25 @@ export async function createSecretFile(path: string, content: string): Promise<v
   }
 }
 
-/** Replaces a file atomically (write beside it, then rename). */
+/**
+ * Replaces a file atomically and durably: written beside it and synced, renamed over it, then
+ * the folder synced, so that after a power cut the path holds the old content or the new one,
+ * and a step after this one never reaches the disk before it.
+ */
 export async function replaceFile(path: string, content: string, mode = 0o644): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, content, { mode, flag: 'w' });
+  const handle = await open(tmp, 'w', mode);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, path);
+  const dir = await open(dirname(path), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }

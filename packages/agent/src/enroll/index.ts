@@ -1,3 +1,3 @@
 export { enrollDevice, reenrollDevice } from './enroll.js';
 export type { EnrollOptions, EnrollResult, ReenrollOptions } from './enroll.js';
-export { DEVICE_FILES } from './files.js';
+export { DEVICE_FILES, replaceFile } from './files.js';

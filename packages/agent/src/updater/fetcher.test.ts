@@ -1,38 +1,15 @@
 import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
-import { webcrypto } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as x509 from '@peculiar/x509';
 import { RuntimeError } from 'tuf-js/dist/error.js';
 import { classifyTufError } from './classify.js';
+import { selfSignedIdentity } from '../fakes/identity.js';
 import { PinnedFetcher } from './fetcher.js';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-/** A throw-away self-signed certificate for 127.0.0.1, generated at run time: it is also the pinned CA. */
-async function selfSigned(): Promise<{ cert: string; key: string }> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=127.0.0.1',
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    keys,
-    signingAlgorithm: alg,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }]),
-    ],
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64')}\n-----END PRIVATE KEY-----\n`;
-  return { cert: cert.toString('pem'), key };
-}
 
 describe('PinnedFetcher', () => {
   let server: Server;
@@ -41,7 +18,7 @@ describe('PinnedFetcher', () => {
   let dir: string;
 
   before(async () => {
-    const { cert, key } = await selfSigned();
+    const { cert, key } = await selfSignedIdentity();
     ca = cert;
     dir = await mkdtemp(join(tmpdir(), 'fetcher-'));
     server = createServer({ cert, key }, (req, res) => {
