@@ -80,6 +80,25 @@ describe('renewal (RFC 7030 §4.2.2 simplereenroll)', () => {
     await t.agent.stop();
   });
 
+  it('retries when the new credentials cannot be saved (a full disk), instead of ending renewal', async () => {
+    const { t, renewedAt } = setup(Date.UTC(2025, 0, 1));
+    const save = t.keystore.save.bind(t.keystore);
+    let refusals = 1;
+    t.keystore.save = async (c) => {
+      if (refusals-- > 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      return save(c);
+    };
+    await t.agent.start();
+    await t.clock.advance(61 * DAY);
+    assert.equal(renewedAt.length, 2, 'renewed again after the failed save');
+    assert.deepEqual(
+      t.errors.filter((c) => c === 'FW_AGENT_RENEWAL_FAILED'),
+      ['FW_AGENT_RENEWAL_FAILED'],
+    );
+    assert.equal((await t.keystore.load())!.certPem, 'c2');
+    await t.agent.stop();
+  });
+
   it('arms a timer beyond the 32-bit setTimeout range without firing early', async () => {
     const { t, renewedAt } = setup(Date.UTC(2025, 0, 1));
     await t.agent.start();

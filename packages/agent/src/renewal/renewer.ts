@@ -52,20 +52,20 @@ export class Renewer {
     this.#timer.clear();
   }
 
+  /** One renewal: a new certificate, saved and in use; any failure (EST, saving it) is retried. */
   async #run(): Promise<void> {
-    let next: DeviceCredentials;
     try {
-      next = await this.o.renew(this.o.current());
+      const next = await this.o.renew(this.o.current());
+      if (this.#stopped) return;
+      await this.o.renewed(next, this.o.validity(next).notAfter);
     } catch (err) {
       if (this.#stopped) return;
       this.o.failed(err);
       this.#timer.after(fullJitter(this.#failures++, RETRY, this.o.random), () => void this.#run());
       return;
     }
-    if (this.#stopped) return;
     this.#failures = 0;
     this.#lastRenewal = this.o.clock.now();
-    await this.o.renewed(next, this.o.validity(next).notAfter);
     this.schedule();
   }
 }
