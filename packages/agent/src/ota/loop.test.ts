@@ -1,11 +1,21 @@
 import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { updaterError, type CheckOptions, type VerifiedUpdate } from '../updater/index.js';
+import {
+  FirmwareUpdater,
+  provisionTrustedRoot,
+  updaterError,
+  type CheckOptions,
+  type VerifiedUpdate,
+} from '../updater/index.js';
+import { TestTufRepository } from '../updater/testing.js';
 import { Bootloader, MemorySlotStorage, type BootState, type SlotName, type SlotStorage } from '../bootloader/index.js';
 import { seededRandom, testImage, testKey } from '../bootloader/testing.js';
-import { MemoryOtaJournal, OtaLoop, type OtaJob, type OtaJournal, type OtaStatus } from './index.js';
+import { MemoryOtaJournal, OtaLoop, type OtaJob, type OtaJournal, type OtaStatus, type UpdateSource } from './index.js';
 
-const { privateKey, publicKey } = testKey();
+const { privateKey, publicKey, publicKeyPem } = testKey();
 const V1 = testImage(privateKey, '1.0.0', 1);
 const V2 = testImage(privateKey, '2.0.0', 2);
 const JOB = { rollout: 'ro-1', release: 'thermostat-2.0.0.img' };
@@ -34,7 +44,7 @@ async function factory(): Promise<MemorySlotStorage> {
   return storage;
 }
 
-function device(storage: SlotStorage, opts: { healthy?: boolean; journal?: OtaJournal; updater?: FakeUpdater } = {}) {
+function device(storage: SlotStorage, opts: { healthy?: boolean; journal?: OtaJournal; updater?: UpdateSource } = {}) {
   const reports: OtaStatus[] = [];
   const bootloader = new Bootloader({ storage, rootOfTrust: publicKey });
   const loop = new OtaLoop({
@@ -100,6 +110,39 @@ describe('OtaLoop', () => {
     assert.equal((await loop.apply(JOB)).step, 'confirmed');
     assert.equal(await storage.readSlot('b'), null);
     assert.equal(reports.at(-1)?.version, '2.0.0+0');
+  });
+
+  // TUF spec §5.7: the target is fetched only after its signed metadata says it is wanted.
+  it('does not download a target whose signed version is already running', async () => {
+    const repo = await TestTufRepository.start();
+    const dir = await mkdtemp(join(tmpdir(), 'fw-ota-'));
+    try {
+      repo.publish([{ name: JOB.release, image: V2, model: 'thermostat', version: '2.0.0+0', securityCounter: 2 }]);
+      const repository = { repositoryUrl: repo.repositoryUrl, ca: repo.ca, metadataDir: dir };
+      await provisionTrustedRoot(repository);
+      const updater = new FirmwareUpdater({ ...repository, model: 'thermostat', firmwareKey: publicKeyPem });
+      const targets = () => repo.requests.filter((path) => path.startsWith('/tuf/targets/'));
+
+      const storage = await factory();
+      await storage.writeSlot('a', V2);
+      const running = device(storage, { updater });
+      await running.loop.start();
+      const last = await running.loop.apply(JOB);
+      assert.deepEqual([last.step, last.version], ['confirmed', '2.0.0+0']);
+      assert.ok(repo.requests.includes('/tuf/metadata/timestamp.json'), 'the signed metadata was refreshed');
+      assert.deepEqual(targets(), [], 'no image downloaded');
+      assert.equal(await storage.readSlot('b'), null);
+
+      // The same notice on a device running 1.0.0 downloads and installs it.
+      const older = device(await factory(), { updater });
+      await older.loop.start();
+      assert.equal((await older.loop.apply(JOB)).step, 'confirmed');
+      assert.equal(targets().length, 1);
+      assert.equal((await older.bootloader.status()).current?.image.versionText, '2.0.0+0');
+    } finally {
+      await repo.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('ignores malformed notifications and runs a valid one', async () => {

@@ -18,6 +18,10 @@ export interface OtaStatus {
 
 /** What the loop needs of `FirmwareUpdater` (tests pass a fake). */
 export interface UpdateSource {
+  /**
+   * The loop always passes `targetName` and `currentVersion`: undefined then means the target's
+   * signed version is the one running (nothing downloaded); a target not found is a refusal.
+   */
   check(options: CheckOptions): Promise<VerifiedUpdate | undefined>;
 }
 
@@ -134,7 +138,12 @@ export class OtaLoop {
     } catch (err) {
       return this.#done(job, 'failed', codeOf(err));
     }
-    if (!update) return this.#done(job, 'failed', 'FW_UPDATE_TARGET_NOT_FOUND');
+    // Already running (the updater compared the target's signed version before downloading it).
+    // With an image still in test mode, installing would have been refused all the same.
+    if (!update) {
+      if (state.pending !== null) return this.#done(job, 'failed', 'FW_BOOT_UPDATE_PENDING');
+      return this.#done(job, 'confirmed');
+    }
     if (update.version === running.image.versionText && state.pending === null) return this.#done(job, 'confirmed');
     const withVersion = { ...job, version: update.version };
     await this.#say(withVersion, 'verified');

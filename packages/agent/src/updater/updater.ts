@@ -1,10 +1,18 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { firmwarePublicKey, verifyImage, type FirmwarePublicKey } from '@fleetward/protocol';
+import { firmwarePublicKey, isFleetwardError, verifyImage, type FirmwarePublicKey } from '@fleetward/protocol';
 import { Updater, type TargetFile } from 'tuf-js';
 import { classifyTufError } from './classify.js';
 import { updaterError } from './errors.js';
 import { PinnedFetcher } from './fetcher.js';
+import {
+  GOOD_ROOT_FILE,
+  keepGoodRoot,
+  parseTrustedRoot,
+  repairTrustedRoot,
+  ROOT_FILE,
+  writeFileAtomic,
+} from './root.js';
 import { checkMeantFor, claimsOf, newestFor, type TargetClaims } from './select.js';
 
 export interface UpdaterOptions {
@@ -25,7 +33,10 @@ export interface UpdaterOptions {
 export interface CheckOptions {
   /** The bootloader's stored security counter: nothing lower is accepted. */
   readonly securityCounter: number;
-  /** The running image's version: without `targetName`, only a newer target is an update. */
+  /**
+   * The running image's version. A target whose signed version (its TUF custom metadata) is
+   * this one is not downloaded, with or without `targetName`: `check` resolves undefined.
+   */
   readonly currentVersion?: string;
   /** The target assigned to this device (by a rollout); otherwise the newest for the model. */
   readonly targetName?: string;
@@ -50,14 +61,19 @@ export class FirmwareUpdater {
     this.#key = firmwarePublicKey(options.firmwareKey);
   }
 
-  /** Refreshes metadata and returns the verified image of an update, or undefined when there is none. */
+  /**
+   * Refreshes metadata and returns the verified image of an update, or undefined when there is
+   * none: no target for the model, or the chosen (or assigned) target's signed version is the
+   * running one. An assigned target missing from the signed metadata is refused instead.
+   */
   async check(options: CheckOptions): Promise<VerifiedUpdate | undefined> {
     const tuf = await this.#refresh();
     const target = await this.#choose(tuf, options);
     if (!target) return undefined;
     const claims = claimsOf(target);
     checkMeantFor(claims, this.#options.model, options.securityCounter);
-    if (!options.targetName && options.currentVersion === claims.version) return undefined;
+    // Already running: the version tuf-js verified in the targets metadata, before any download.
+    if (options.currentVersion === claims.version) return undefined;
     const image = await this.#download(tuf, target);
     return { ...claims, ...(await this.#verifyImage(image, claims, options.securityCounter)) };
   }
@@ -65,11 +81,9 @@ export class FirmwareUpdater {
   // Client workflow 5.1–5.6: root, timestamp, snapshot, targets, each verified by tuf-js.
   async #refresh(): Promise<Updater> {
     const { metadataDir, repositoryUrl, ca } = this.#options;
-    try {
-      await stat(join(metadataDir, 'root.json'));
-    } catch (cause) {
-      throw updaterError('FW_UPDATE_NOT_PROVISIONED', `no root.json in ${metadataDir}`, { cause });
-    }
+    // Spec §5.2: tuf-js loads root.json, which it rewrites in place (no fsync) at each rotation
+    // (§5.3.8); a power cut can tear it. Restore the last good copy first, or refuse with a code.
+    await repairTrustedRoot(metadataDir);
     const base = repositoryUrl.replace(/\/+$/, '');
     const tuf = new Updater({
       metadataDir,
@@ -83,6 +97,9 @@ export class FirmwareUpdater {
     } catch (err) {
       throw classifyTufError(err);
     }
+    // The root this refresh ended with is the one to come back to. A failure to keep it leaves
+    // the previous good copy, older but still a safe start (spec §5.3), so it stops nothing.
+    await keepGoodRoot(metadataDir).catch(() => undefined);
     return tuf;
   }
 
@@ -154,27 +171,33 @@ export function checkForUpdate(options: UpdaterOptions & CheckOptions): Promise<
 /**
  * Provisions the trusted root at enrollment: `1.root.json` fetched once over the HTTPS channel
  * authenticated by the pinned fleet CA (trust on first use, anchored in the CA the device got
- * with its certificate). Never overwrites: later roots arrive through TUF's own rotation.
+ * with its certificate). It must be root metadata of version 1 or later signed by a threshold
+ * of its own root keys (spec §5.3.4), or it is refused with a code and nothing is written. It
+ * is written atomically (temp file, fsync, rename, fsync of the folder), as `root.json` and as
+ * its good copy. Never overwrites a valid root: later roots arrive through TUF's own rotation.
+ * A `root.json` that is not a valid root is restored from its good copy (answers false, as for
+ * one already there) or, with no good copy either, provisioned again (answers true).
  */
 export async function provisionTrustedRoot(
   options: Pick<UpdaterOptions, 'repositoryUrl' | 'ca' | 'metadataDir'>,
 ): Promise<boolean> {
-  const file = join(options.metadataDir, 'root.json');
-  if (
-    await stat(file).then(
-      () => true,
-      () => false,
-    )
-  )
+  const dir = options.metadataDir;
+  try {
+    await repairTrustedRoot(dir);
     return false;
-  await mkdir(options.metadataDir, { recursive: true });
+  } catch (err) {
+    if (!isFleetwardError(err) || err.code !== 'FW_UPDATE_NOT_PROVISIONED') throw err;
+  }
+  await mkdir(dir, { recursive: true });
   const url = `${options.repositoryUrl.replace(/\/+$/, '')}/metadata/1.root.json`;
   let body: Buffer;
   try {
-    body = await new PinnedFetcher(options.ca, options.metadataDir).downloadBytes(url, 512 * 1024);
+    body = await new PinnedFetcher(options.ca, dir).downloadBytes(url, 512 * 1024);
   } catch (err) {
     throw classifyTufError(err);
   }
-  await writeFile(file, body, { flag: 'wx' });
+  parseTrustedRoot(body, url);
+  await writeFileAtomic(join(dir, GOOD_ROOT_FILE), body);
+  await writeFileAtomic(join(dir, ROOT_FILE), body);
   return true;
 }
