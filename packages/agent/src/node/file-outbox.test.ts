@@ -103,6 +103,25 @@ describe('FileOutbox', () => {
     await b.close();
   });
 
+  it('keeps the records after a damaged one in the middle of a segment (a bad sector)', async () => {
+    const dir = await tempDir();
+    const a = await FileOutbox.open(dir);
+    for (const n of [1, 2, 3, 4]) await a.append(rec(n));
+    await a.close();
+    const seg = (await readdir(dir)).find((f) => f.startsWith('seg-'))!;
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const data = await readFile(join(dir, seg));
+    data[data.indexOf(Buffer.from('r2', 'latin1'))] ^= 0xff; // a byte of the second record's body
+    await writeFile(join(dir, seg), data);
+    const b = await FileOutbox.open(dir);
+    assert.deepEqual(
+      (await b.peek(10)).map((r) => r.id),
+      ['r1', 'r3', 'r4'],
+    );
+    assert.equal(b.skipped, 1);
+    await b.close();
+  });
+
   describe('when the process is killed with SIGKILL mid-stream', () => {
     it('keeps every append it acknowledged, and reopens cleanly', async () => {
       const dir = await tempDir();

@@ -8,8 +8,11 @@ import type { OutboxRecord, OutboxTopic } from '../core/platform.js';
  *
  * A record body: u8 version (1) | u8 flags (bit 0 critical) | u8 topic | u8 id length |
  * f64 BE createdAt | id (ASCII) | payload. An ack-log body: removed ids joined by "\n".
- * A frame whose length runs past the end of the file or whose CRC does not match is a torn
- * write (crash mid-append): reading stops there.
+ * A frame whose length runs past the end of the file or whose CRC does not match is damaged:
+ * a torn write at the end (crash mid-append; appends after a restart go to a new file), or a
+ * damaged sector in the middle. Reading goes on at the next position where an intact frame
+ * starts, so one damaged frame does not take the records after it along (a false match needs a
+ * plausible length and a CRC-32 hit: about 2^-32 per position tried).
  */
 export const HEADER = 8;
 const RECORD_FIXED = 12;
@@ -51,19 +54,30 @@ export function decodeRecord(body: Buffer): OutboxRecord | undefined {
   };
 }
 
-/** The intact frames of a file and whether it ended in a torn or damaged one. */
+/** The intact frames of a file, and whether any part of it was torn or damaged. */
 export function readFrames(data: Buffer): { bodies: Buffer[]; torn: boolean } {
   const bodies: Buffer[] = [];
+  let torn = false;
   let at = 0;
   while (at < data.byteLength) {
-    if (at + HEADER > data.byteLength) return { bodies, torn: true };
-    const length = data.readUInt32BE(at);
-    const sum = data.readUInt32BE(at + 4);
-    if (length === 0 || length > MAX_BODY || at + HEADER + length > data.byteLength) return { bodies, torn: true };
-    const body = data.subarray(at + HEADER, at + HEADER + length);
-    if (crc32(body) !== sum) return { bodies, torn: true };
-    bodies.push(body);
-    at += HEADER + length;
+    const body = frameAt(data, at);
+    if (body !== undefined) {
+      bodies.push(body);
+      at += HEADER + body.byteLength;
+      continue;
+    }
+    torn = true;
+    do at++;
+    while (at < data.byteLength && frameAt(data, at) === undefined);
   }
-  return { bodies, torn: false };
+  return { bodies, torn };
+}
+
+/** The body of the intact frame starting at `at`, if one does. */
+function frameAt(data: Buffer, at: number): Buffer | undefined {
+  if (at + HEADER > data.byteLength) return undefined;
+  const length = data.readUInt32BE(at);
+  if (length === 0 || length > MAX_BODY || at + HEADER + length > data.byteLength) return undefined;
+  const body = data.subarray(at + HEADER, at + HEADER + length);
+  return crc32(body) === data.readUInt32BE(at + 4) ? body : undefined;
 }
