@@ -4,7 +4,7 @@
  * ECDSA P-256, as the identity capability issues.
  */
 import 'reflect-metadata';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -162,11 +162,9 @@ async function leaf(
     ],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem =
-    `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`.replace(
-      '\n\n',
-      '\n',
-    );
+  const keyPem = String(
+    createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }),
+  );
   return { id, certPem: cert.toString('pem'), keyPem, der: Buffer.from(cert.rawData), serial: cert.serialNumber };
 }
 
