@@ -26,7 +26,7 @@ const { values } = parseArgs({
     ms: { type: 'string', default: '5000' },
     out: { type: 'string' },
     linger: { type: 'string', default: '0' },
-    rows: { type: 'string', default: '1000' },
+    rows: { type: 'string', default: '5000' },
   },
 });
 const dir = await mkdtemp(join(tmpdir(), 'fw-bench-profile-'));
@@ -47,7 +47,7 @@ if (values.ingest === 'writer') {
   );
   const query = store.query.bind(store);
   store.query = (text, params) => {
-    if (text.startsWith('insert into telemetry')) commits++;
+    if (/^(insert into telemetry|with chunks)/.test(text)) commits++;
     return query(text, params);
   };
   const writer = new TelemetryWriter(store, systemClock, {

@@ -99,7 +99,8 @@ async function silent(store: Store, now: Date, afterMs: number, connected: Set<s
   const r = await store.query<{ id: string; last: Date | null }>(
     `select d.id, greatest(
        (select max(window_start) from monitor_windows w where w.device_id = d.id),
-       (select max(received_at) from telemetry t where t.device_id = d.id)) as last
+       (select max(received_at) from telemetry_rows t where t.device_id = d.id),
+       (select max(last_at) from telemetry_chunks c where c.device_id = d.id)) as last
      from devices d where d.state = 'active' and d.enrolled_at < $1 limit 10000`,
     [new Date(now.getTime() - afterMs)],
   );

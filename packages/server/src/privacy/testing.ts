@@ -69,7 +69,7 @@ export async function privacyHarness(options: Partial<PrivacyOptions> = {}): Pro
     },
     async stored(id) {
       const r = await store.query<{ fields: Record<string, unknown> }>(
-        'select fields from telemetry where device_id = $1 order by id',
+        'select fields from telemetry where device_id = $1 order by id, ord',
         [id],
       );
       return r.rows.map((x) => x.fields);

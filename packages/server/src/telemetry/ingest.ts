@@ -33,7 +33,7 @@ export async function ingestTelemetry(
   const record = parseTelemetry(payload);
   const fields = options.minimize ? await options.minimize(deviceId, record.fields) : record.fields;
   const r = await store.query(
-    `insert into telemetry (device_id, message_id, received_at, device_time, fields)
+    `insert into telemetry_rows (device_id, message_id, received_at, device_time, fields)
      values ($1, $2, $3, $4, $5)
      on conflict (device_id, message_id) where message_id is not null do nothing`,
     [deviceId, record.messageId ?? null, clock.now(), record.deviceTime ?? null, JSON.stringify(fields)],

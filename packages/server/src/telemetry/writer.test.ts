@@ -9,7 +9,7 @@ function observed(store: Store) {
   const seen = { inserts: 0, gate: undefined as Promise<void> | undefined };
   const wrapped: Store = Object.create(store) as Store;
   wrapped.query = async (text, params) => {
-    if (text.startsWith('insert into telemetry')) {
+    if (/^(insert into telemetry|with chunks)/.test(text)) {
       seen.inserts++;
       if (seen.gate) await seen.gate;
     }
@@ -36,12 +36,15 @@ describe('TelemetryWriter', () => {
        values ('dev-a', 'm', 'claim', now(), now()), ('dev-b', 'm', 'claim', now(), now())`,
     );
   });
-  beforeEach(() => store.query('delete from telemetry'));
+  beforeEach(async () => {
+    await store.query('delete from telemetry_rows');
+    await store.query('delete from telemetry_chunks');
+  });
   after(() => store.close());
 
   it('writes the records of one turn in one INSERT, in arrival order', async () => {
     const { store: s, seen } = observed(store);
-    const writer = new TelemetryWriter(s, clock);
+    const writer = new TelemetryWriter(s, clock, { chunkMin: Infinity });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => writer.write(i % 2 ? 'dev-a' : 'dev-b', { fields: { n: i } })),
     );

@@ -4,10 +4,17 @@ import { serverError } from '../errors.js';
 import type { Clock } from '../kernel/index.js';
 import type { Store } from '../store/index.js';
 import type { IngestOptions, IngestResult } from './ingest.js';
+import { chunkColumns, layout } from './layout.js';
 
 export interface TelemetryWriterOptions {
-  /** Rows per INSERT at most (default 1000). */
+  /** Records per batch (one INSERT statement, one commit) at most (default 5000). */
   readonly maxRows?: number;
+  /**
+   * Records without a message id that one device must have in a batch for them to be stored as
+   * one chunk instead of one row each (default 4; `Infinity`: rows only). See
+   * docs/decisions/0012-telemetry-chunks.md.
+   */
+  readonly chunkMin?: number;
   /**
    * Milliseconds a row may wait for company when the store is idle (default 0: the batch is
    * written as soon as the current I/O turn ends). While a batch is being committed, new rows
@@ -36,15 +43,23 @@ const ROW_FAULT = /^2[23]/;
  * store far less than parsing one timestamp per row. Rows with a message id are returned, to tell
  * a stored record from a redelivery; a batch without message ids returns nothing.
  */
-const INSERT = `insert into telemetry (device_id, message_id, received_at, device_time, fields)
+const INSERT_ROWS = `insert into telemetry_rows (device_id, message_id, received_at, device_time, fields)
   select d, m, ($3::timestamptz[])[i], t, f::jsonb
   from unnest($1::text[], $2::text[], $4::int4[], $5::timestamptz[], $6::text[]) as x(d, m, i, t, f)
   on conflict (device_id, message_id) where message_id is not null do nothing`;
+/** A batch's chunks: devices, first and last receive times as indexes into `times`, records. */
+const insertChunks = (times: string, p: number) => `insert into telemetry_chunks (device_id, first_at, last_at, records)
+  select d, (${times}::timestamptz[])[fi], (${times}::timestamptz[])[li], r
+  from unnest($${p}::text[], $${p + 1}::int4[], $${p + 2}::int4[], $${p + 3}::text[]) as c(d, fi, li, r)`;
+const INSERT_CHUNKS = insertChunks('$1', 2);
+/** Rows and chunks of a batch in one statement: one round trip, one commit. */
+const INSERT_BOTH = `with chunks as (${insertChunks('$3', 7)}) ${INSERT_ROWS}`;
 const RETURNING = ' returning device_id, message_id';
 
 /**
- * Group commit of telemetry: records are queued and written in one multi-row INSERT … ON
- * CONFLICT DO NOTHING per batch (at most `maxRows`), one batch in flight at a time, so the store
+ * Group commit of telemetry: records are queued and written in one INSERT statement per batch
+ * (at most `maxRows` records: rows … ON CONFLICT DO NOTHING, and chunks for devices that sent
+ * `chunkMin` records or more without a message id), one batch in flight at a time, so the store
  * pays one commit (one fsync) per batch instead of per message. Each `write()` resolves only
  * after its batch committed (at least once; deduplicated on the device's message id, within
  * and across batches). Records arrive already validated (and minimized) by the caller.
@@ -58,6 +73,7 @@ export class TelemetryWriter {
   readonly #clock: Clock;
   readonly #maxRows: number;
   readonly #maxDelayMs: number;
+  readonly #chunkMin: number;
   #queue: Pending[] = [];
   #running: Promise<void> | undefined;
   #scheduled = false;
@@ -67,7 +83,8 @@ export class TelemetryWriter {
   constructor(store: Store, clock: Clock, options: TelemetryWriterOptions = {}) {
     this.#store = store;
     this.#clock = clock;
-    this.#maxRows = Math.max(1, options.maxRows ?? 1000);
+    this.#maxRows = Math.max(1, options.maxRows ?? 5000);
+    this.#chunkMin = Math.max(2, options.chunkMin ?? 4);
     this.#maxDelayMs = Math.max(0, options.maxDelayMs ?? 0);
   }
 
@@ -163,18 +180,31 @@ export class TelemetryWriter {
   }
 
   /** The keys (`device\nmessage`) of the rows stored with a message id. */
-  async #insert(rows: readonly Pending[]): Promise<Set<string>> {
-    const { times, index } = receiveTimes(rows);
+  async #insert(records: readonly Pending[]): Promise<Set<string>> {
+    const { times, index } = receiveTimes(records);
+    const fields = records.map((p) => JSON.stringify(p.record.fields));
+    const { rows: at, chunks } = layout(records, fields, this.#chunkMin);
+    const chunkParams = chunks.length === 0 ? [] : chunkColumns(records, fields, chunks, index);
+    if (at.length === 0) {
+      await this.#store.query(INSERT_CHUNKS, [times, ...chunkParams]);
+      return new Set();
+    }
+    const all = at.length === records.length;
+    const rows = all ? records : at.map((i) => records[i]!);
+    const rowIndex = all ? index : at.map((i) => index[i]!);
+    const rowFields = all ? fields : at.map((i) => fields[i]!);
     const withIds = rows.some((p) => p.record.messageId !== undefined);
+    const sql = chunks.length === 0 ? INSERT_ROWS : INSERT_BOTH;
     const r = await this.#store.query<{ device_id: string; message_id: string | null }>(
-      withIds ? INSERT + RETURNING : INSERT,
+      withIds ? sql + RETURNING : sql,
       [
         rows.map((p) => p.deviceId),
         rows.map((p) => p.record.messageId ?? null),
         times,
-        index,
+        rowIndex,
         rows.map((p) => p.record.deviceTime ?? null),
-        rows.map((p) => JSON.stringify(p.record.fields)),
+        rowFields,
+        ...chunkParams,
       ],
     );
     const stored = new Set<string>();

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TelemetryWriter } from '../../telemetry/index.js';
 import { privacyHarness, type PrivacyHarness } from '../testing.js';
 
-describe('data-subject requests (GDPR Art. 15, 17, 20)', () => {
+describe('data-subject requests (GDPR Art. 15, 17, 20), telemetry in rows and chunks', () => {
   let h: PrivacyHarness;
   let ownerId: string;
 
@@ -26,6 +27,16 @@ describe('data-subject requests (GDPR Art. 15, 17, 20)', () => {
       await h.ingest('plug-b', { power_w: 20 + i }, `b-${i}`);
       await h.ingest('plug-other', { power_w: 99 }, `o-${i}`);
     }
+    // And records without a message id, five per device in one group commit: one chunk each.
+    const writer = new TelemetryWriter(h.store, h.clock);
+    await Promise.all(
+      ['plug-b', 'plug-other'].flatMap((d) =>
+        Array.from({ length: 5 }, (_, i) => writer.write(d, { fields: { power_w: 30 + i } })),
+      ),
+    );
+    await writer.close();
+    const chunks = await h.store.query<{ n: number }>('select count(*)::int as n from telemetry_chunks');
+    assert.equal(chunks.rows[0]!.n, 2);
   });
   after(() => h.close());
 
@@ -36,7 +47,7 @@ describe('data-subject requests (GDPR Art. 15, 17, 20)', () => {
       x.devices.map((d) => d.id),
       ['plug-a', 'plug-b'],
     );
-    assert.equal(x.telemetry.length, 6);
+    assert.equal(x.telemetry.length, 11, 'six rows and a chunk of five');
     assert.ok(x.telemetry.every((t) => t.deviceId !== 'plug-other'));
     assert.equal(x.consents.length, 1);
     assert.equal(x.consents[0]!.consent.state, 'given');
@@ -45,13 +56,14 @@ describe('data-subject requests (GDPR Art. 15, 17, 20)', () => {
 
   it('erases the owner so that no query finds any of it, and leaves other data alone', async () => {
     const report = await h.privacy.eraseSubject(ownerId, 'admin:t');
-    assert.deepEqual(report, { devices: ['plug-a', 'plug-b'], records: 6, consents: 1 });
+    assert.deepEqual(report, { devices: ['plug-a', 'plug-b'], records: 11, consents: 1 });
     const dump = async (table: string) => JSON.stringify((await h.store.query(`select * from ${table}`)).rows);
     for (const table of ['privacy_owners', 'privacy_device_owners', 'privacy_consents']) {
       assert.doesNotMatch(await dump(table), new RegExp(`${ownerId}|Ada|ada@example`), table);
     }
     const left = await h.store.query<{ device_id: string }>('select device_id from telemetry');
     assert.deepEqual([...new Set(left.rows.map((r) => r.device_id))], ['plug-other']);
+    assert.equal(left.rows.length, 8, "plug-other's rows and chunk are untouched");
     await assert.rejects(h.privacy.exportSubject(ownerId, 'admin:t'), { code: 'FW_PRIVACY_OWNER_NOT_FOUND' });
     for (const e of h.audit.entries) assert.doesNotMatch(JSON.stringify(e), /Ada|ada@example|own_/);
   });

@@ -42,7 +42,7 @@ export async function exportSubject(ctx: Context, ownerId: string, actor: string
     const rows = await tx.query<TelemetryRow>(
       `select t.device_id, t.message_id, t.received_at, t.device_time, t.fields from telemetry t
        join privacy_device_owners a on a.device_id = t.device_id where a.owner_id = $1
-       order by t.device_id, t.received_at, t.id`,
+       order by t.device_id, t.received_at, t.id, t.ord`,
       [owner.id],
     );
     const consents = await listReceipts(tx, owner.id);
@@ -96,7 +96,13 @@ export async function eraseSubject(ctx: Context, ownerId: string, actor: string)
       [owner.id],
     );
     const devices = owned.rows.map((r) => r.device_id);
-    const records = await tx.query('delete from telemetry where device_id = any($1::text[])', [devices]);
+    const rows = await tx.query('delete from telemetry_rows where device_id = any($1::text[])', [devices]);
+    const chunked = await tx.query<{ n: number }>(
+      `with c as (delete from telemetry_chunks where device_id = any($1::text[]) returning records)
+       select coalesce(sum(json_array_length(records::json)), 0)::int as n from c`,
+      [devices],
+    );
+    const records = { rowCount: rows.rowCount + (chunked.rows[0]?.n ?? 0) };
     const consents = await tx.query('delete from privacy_consents where owner_id = $1', [owner.id]);
     await tx.query('delete from privacy_device_owners where owner_id = $1', [owner.id]);
     await tx.query('delete from privacy_owners where id = $1', [owner.id]);

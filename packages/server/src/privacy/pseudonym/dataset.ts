@@ -34,7 +34,7 @@ export async function pseudonymousDataset(
   }>(
     `select t.device_id, t.received_at, t.fields from telemetry t join devices d on d.id = t.device_id
      where d.model = $1 and ($2::timestamptz is null or t.received_at >= $2::timestamptz)
-     order by t.received_at, t.id limit $3`,
+     order by t.received_at, t.id, t.ord limit $3`,
     [q.model, q.since ?? null, Math.min(Math.max(q.limit ?? 1000, 1), 10_000)],
   );
   const out: DatasetRow[] = [];

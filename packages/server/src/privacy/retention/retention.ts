@@ -1,5 +1,6 @@
 import type { Context } from '../../kernel/index.js';
 import type { EffectiveCatalog } from '../catalog/index.js';
+import { dropChunkField, dropChunkRecords, type ChunkStep } from './chunks.js';
 
 const DAY_MS = 86_400_000;
 
@@ -44,25 +45,35 @@ export async function runRetention(ctx: Context, options: RetentionOptions): Pro
     for (const f of fields.values()) {
       longest = Math.max(longest, f.retentionDays);
       const cutoff = new Date(now - f.retentionDays * DAY_MS);
-      const n = await inBatches(batchSize, () => {
+      let n = await inBatches(batchSize, () => {
         batches++;
         return ctx.store.query(
-          `update telemetry set fields = fields - $3 where id in (
-             select t.id from telemetry t join devices d on d.id = t.device_id
+          `update telemetry_rows set fields = fields - $3 where id in (
+             select t.id from telemetry_rows t join devices d on d.id = t.device_id
              where d.model = $1 and t.received_at < $2 and t.fields ? $3 limit $4)`,
           [model, cutoff, f.name, batchSize],
         );
       });
+      n += await inChunkBatches(batchSize, () => {
+        batches++;
+        return dropChunkField(ctx.store, model, cutoff, f.name, batchSize);
+      });
       if (n > 0) removed[f.name] = n;
     }
-    const records = await inBatches(batchSize, () => {
+    const before = new Date(now - longest * DAY_MS);
+    const emptyBefore = new Date(now - 30 * DAY_MS);
+    let records = await inBatches(batchSize, () => {
       batches++;
       return ctx.store.query(
-        `delete from telemetry where id in (
-           select t.id from telemetry t join devices d on d.id = t.device_id
+        `delete from telemetry_rows where id in (
+           select t.id from telemetry_rows t join devices d on d.id = t.device_id
            where d.model = $1 and (t.received_at < $2 or (t.received_at < $3 and t.fields = '{}'::jsonb)) limit $4)`,
-        [model, new Date(now - longest * DAY_MS), new Date(now - 30 * DAY_MS), batchSize],
+        [model, before, emptyBefore, batchSize],
       );
+    });
+    records += await inChunkBatches(batchSize, () => {
+      batches++;
+      return dropChunkRecords(ctx.store, model, before, emptyBefore, batchSize);
     });
     if (records > 0 || Object.keys(removed).length > 0) models.push({ model, fields: removed, records });
   }
@@ -85,6 +96,16 @@ export async function runRetention(ctx: Context, options: RetentionOptions): Pro
     );
   });
   return evidence;
+}
+
+/** Chunk steps until one touches fewer than `size` chunks; the records or values they removed. */
+async function inChunkBatches(size: number, step: () => Promise<ChunkStep>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { chunks, removed } = await step();
+    total += removed;
+    if (chunks < size) return total;
+  }
 }
 
 async function inBatches(size: number, step: () => Promise<{ rowCount: number }>): Promise<number> {

@@ -7,6 +7,7 @@ import { tufStaged } from './009-tuf-staged.js';
 import { knownBad } from './010-known-bad.js';
 import { telemetryIngest } from './011-telemetry-ingest.js';
 import { waveTimeout } from './012-wave-timeout.js';
+import { telemetryChunks } from './013-telemetry-chunks.js';
 
 /** One versioned schema change. Statements run in one transaction, in order. */
 export interface Migration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   knownBad,
   telemetryIngest,
   waveTimeout,
+  telemetryChunks,
 ];
