@@ -42,16 +42,21 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw protocolError('FW_TELEMETRY_INVALID', 'payload must be a JSON object');
   }
-  const fields: Record<string, TelemetryValue> = {};
+  // The parsed object becomes the record's fields unless it holds a reserved key (then they are
+  // copied without it): one object less per message on the gateway's hot path.
+  const object = value as Record<string, unknown>;
+  let fields: Record<string, TelemetryValue> | undefined;
   let messageId: string | undefined;
   let deviceTime: string | undefined;
   let count = 0;
-  for (const [key, v] of Object.entries(value)) {
+  for (const key in object) {
+    const v = object[key];
     if (key === 'messageId' || key === 'mid') {
       if (typeof v !== 'string' || !MESSAGE_ID.test(v)) {
         throw protocolError('FW_TELEMETRY_INVALID', 'messageId must be 1-128 of [A-Za-z0-9_.:-]');
       }
       messageId = v;
+      fields ??= copyFields(object);
       continue;
     }
     if (key === 'ts') {
@@ -60,9 +65,11 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
         throw protocolError('FW_TELEMETRY_INVALID', 'ts must be an ISO 8601 time in the years 1 to 9999');
       }
       deviceTime = v;
+      fields ??= copyFields(object);
       continue;
     }
-    if (!FIELD_NAME.test(key)) throw protocolError('FW_TELEMETRY_INVALID', 'bad field name');
+    // `__proto__` would set a prototype wherever a field is assigned by name downstream.
+    if (!FIELD_NAME.test(key) || key === '__proto__') throw protocolError('FW_TELEMETRY_INVALID', 'bad field name');
     if (++count > TELEMETRY_LIMITS.maxFields) {
       throw protocolError('FW_TELEMETRY_INVALID', `more than ${TELEMETRY_LIMITS.maxFields} fields`);
     }
@@ -77,7 +84,23 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
     } else if (typeof v !== 'boolean') {
       throw protocolError('FW_TELEMETRY_INVALID', `${key} must be a number, string or boolean`);
     }
-    fields[key] = v;
   }
-  return { ...(messageId ? { messageId } : {}), ...(deviceTime ? { deviceTime } : {}), fields };
+  return {
+    ...(messageId ? { messageId } : {}),
+    ...(deviceTime ? { deviceTime } : {}),
+    fields: fields ?? (object as Record<string, TelemetryValue>),
+  };
+}
+
+/**
+ * The fields of a payload holding reserved keys: every other key. The loop in parseTelemetry
+ * checks each of them (a bad one, `__proto__` included, still throws), so this copy is returned
+ * only when all of them passed.
+ */
+function copyFields(object: Record<string, unknown>): Record<string, TelemetryValue> {
+  const fields: Record<string, TelemetryValue> = {};
+  for (const key in object) {
+    if (key !== 'messageId' && key !== 'mid' && key !== 'ts') fields[key] = object[key] as TelemetryValue;
+  }
+  return fields;
 }

@@ -18,6 +18,17 @@ describe('parseTelemetry', () => {
     );
   });
 
+  it('checks the fields after a reserved key too, and keeps them without it', () => {
+    refused(bytes('{"mid":"m-1","a b":1}'));
+    refused(bytes('{"ts":"2026-11-22T05:00:00Z","a":{"b":1}}'));
+    assert.deepEqual(parseTelemetry(bytes('{"a":1,"mid":"m-1","b":2}')), { messageId: 'm-1', fields: { a: 1, b: 2 } });
+  });
+
+  it('refuses a field named __proto__ with FW_TELEMETRY_INVALID, with or without a reserved key', () => {
+    refused(bytes('{"__proto__":1}'));
+    refused(bytes('{"mid":"m-1","__proto__":1}'));
+  });
+
   it('refuses what is not a UTF-8 JSON object with FW_TELEMETRY_INVALID', () => {
     refused(Uint8Array.from([0x7b, 0xff, 0x7d]));
     refused(bytes('[1,2]'));
