@@ -8,6 +8,12 @@ export interface TelemetryRecord {
   /** Device-side time, ISO 8601, if the device sent one. */
   readonly deviceTime?: string;
   readonly fields: Readonly<Record<string, TelemetryValue>>;
+  /**
+   * Set by parseTelemetry when the payload held nothing but the fields (no reserved key): the
+   * payload's text, which is the fields as JSON, so that a store need not serialize them again.
+   * Whoever replaces `fields` must drop it.
+   */
+  readonly json?: string;
 }
 
 export const TELEMETRY_LIMITS = {
@@ -34,8 +40,10 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
     throw protocolError('FW_TELEMETRY_INVALID', `payload over ${TELEMETRY_LIMITS.maxBytes} bytes`);
   }
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(UTF8.decode(payload));
+    text = UTF8.decode(payload);
+    value = JSON.parse(text);
   } catch (cause) {
     throw protocolError('FW_TELEMETRY_INVALID', 'payload is not UTF-8 JSON', { cause });
   }
@@ -85,11 +93,8 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
       throw protocolError('FW_TELEMETRY_INVALID', `${key} must be a number, string or boolean`);
     }
   }
-  return {
-    ...(messageId ? { messageId } : {}),
-    ...(deviceTime ? { deviceTime } : {}),
-    fields: fields ?? (object as Record<string, TelemetryValue>),
-  };
+  if (fields === undefined) return { fields: object as Record<string, TelemetryValue>, json: text };
+  return { ...(messageId ? { messageId } : {}), ...(deviceTime ? { deviceTime } : {}), fields };
 }
 
 /**

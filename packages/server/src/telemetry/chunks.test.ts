@@ -97,6 +97,32 @@ for (const target of TARGETS)
         assert.equal(await count(store, 'telemetry'), 12);
       });
 
+      it('stores payload text as it came (whitespace, escapes) in rows and chunks, read back as the same fields', async () => {
+        const writer = new TelemetryWriter(store, clock);
+        const texts = ['{ "t" : 1.5 ,\t"s": "caf\\u00e9 \\"q\\"" }', '{"n":1e2,"ok":false,"big":12345678901234567890}'];
+        const minimize = (_id: string, fields: Readonly<Record<string, unknown>>) => fields as never;
+        const writes = [];
+        for (let i = 0; i < 4; i++) writes.push(writer.ingest('dev-a', Buffer.from(texts[i % 2]!), { minimize }));
+        writes.push(writer.ingest('dev-b', Buffer.from(texts[0]!)));
+        await Promise.all(writes);
+        await writer.close();
+        assert.equal(await count(store, 'telemetry_chunks'), 1);
+        const r = await store.query<{ device_id: string; fields: Record<string, unknown> }>(
+          'select device_id, fields from telemetry order by device_id, id, ord',
+        );
+        const expected = texts.map((t) => JSON.parse(t) as Record<string, unknown>);
+        assert.deepEqual(
+          r.rows.map((x) => [x.device_id, x.fields]),
+          [
+            ['dev-a', expected[0]],
+            ['dev-a', expected[1]],
+            ['dev-a', expected[0]],
+            ['dev-a', expected[1]],
+            ['dev-b', expected[0]],
+          ],
+        );
+      });
+
       it('never puts a record jsonb would refuse into a chunk: it fails alone with FW_TELEMETRY_INVALID', async () => {
         const writer = new TelemetryWriter(store, clock);
         const results = await Promise.allSettled(

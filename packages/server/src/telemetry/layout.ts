@@ -55,7 +55,7 @@ export function layout(batch: readonly Placed[], fields: readonly string[], chun
 /**
  * The INSERT's chunk columns: device ids, first and last receive times (as indexes into the
  * batch's distinct times, `timeIndex` per position) and the records, each
- * `[offset ms from first, device time or null, fields]`. Device times are normalized to UTC ISO
+ * `[offset ms from first, device time or null, fields]`, joined by U+001E (see writer.ts). Device times are normalized to UTC ISO
  * 8601 (parseTelemetry accepted them, years 1–9999), so the view's cast cannot fail on them.
  */
 export function chunkColumns(
@@ -63,7 +63,7 @@ export function chunkColumns(
   fields: readonly string[],
   chunks: readonly number[][],
   timeIndex: readonly number[],
-): [string[], number[], number[], string[]] {
+): [string[], number[], number[], string] {
   const devices: string[] = [];
   const firsts: number[] = [];
   const lasts: number[] = [];
@@ -87,5 +87,5 @@ export function chunkColumns(
     lasts.push(timeIndex[last]!);
     records.push(`[${parts.join(',')}]`);
   }
-  return [devices, firsts, lasts, records];
+  return [devices, firsts, lasts, records.join('\x1e')];
 }

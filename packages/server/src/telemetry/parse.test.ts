@@ -18,6 +18,15 @@ describe('parseTelemetry', () => {
     );
   });
 
+  it('keeps the payload text as the JSON of the fields only when it holds nothing else', () => {
+    const text = '{ "t": 21.5,\n "door": "clos\\u00e9d" }';
+    const r = parseTelemetry(bytes(text));
+    assert.equal(r.json, text);
+    assert.deepEqual(JSON.parse(r.json), r.fields);
+    assert.equal(parseTelemetry(bytes('{"mid":"m-1","t":1}')).json, undefined);
+    assert.equal(parseTelemetry(bytes('{"ts":"2026-11-22T05:00:00Z","t":1}')).json, undefined);
+  });
+
   it('checks the fields after a reserved key too, and keeps them without it', () => {
     refused(bytes('{"mid":"m-1","a b":1}'));
     refused(bytes('{"ts":"2026-11-22T05:00:00Z","a":{"b":1}}'));

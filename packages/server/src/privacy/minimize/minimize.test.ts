@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CatalogDeclaration } from '../catalog/index.js';
+import { TelemetryWriter } from '../../telemetry/index.js';
 import { privacyHarness, TRACKER, type PrivacyHarness } from '../testing.js';
 
 const ALL = { battery: 80, steps: 1200, ad_segment: 'outdoor', heart_rate: 92, lat: 52.51234, raw_audio: 'x', junk: 1 };
@@ -26,6 +27,22 @@ describe('minimization at ingest (GDPR Art. 5(1)(c), 25; ETSI EN 303 645 6-4)', 
     await h.addDevice('odd-1', 'no-catalog-model');
   });
   after(() => h.close());
+
+  it('stores only what minimization kept through the TelemetryWriter too, in rows and chunks: never the payload as it came', async () => {
+    await h.addDevice('trk-writer', 'tracker');
+    const writer = new TelemetryWriter(h.store, h.clock);
+    const text = Buffer.from(JSON.stringify(ALL));
+    await writer.ingest('trk-writer', text, { minimize: h.privacy.minimize }); // alone: a row
+    await Promise.all(
+      Array.from({ length: 5 }, () => writer.ingest('trk-writer', text, { minimize: h.privacy.minimize })),
+    );
+    await writer.close();
+    const chunks = await h.store.query<{ n: number }>(
+      "select count(*)::int as n from telemetry_chunks where device_id = 'trk-writer'",
+    );
+    assert.equal(chunks.rows[0]!.n, 1);
+    assert.deepEqual(await h.stored('trk-writer'), Array<unknown>(6).fill({ battery: 80 }));
+  });
 
   it('stores only essential fields without consent, for EU, UK and the opt-in default (checked in the database)', async () => {
     for (const id of ['trk-EU', 'trk-UK', 'trk-BR', 'trk-nobody']) {

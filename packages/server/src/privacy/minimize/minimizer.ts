@@ -91,18 +91,24 @@ export class Minimizer {
     });
   }
 
+  /** The fields the decision keeps: `fields` itself when it keeps every one as it is. */
   #apply(d: DeviceDecision, fields: Fields): Fields {
     const out: Record<string, TelemetryValue> = {};
+    let changed = false;
     for (const name in fields) {
       const rule = d.rules.get(name);
       const value = fields[name]!;
-      if (rule === KEEP) out[name] = value;
-      else if (rule !== undefined) {
+      if (rule === KEEP) {
+        out[name] = value;
+        continue;
+      }
+      changed = true;
+      if (rule !== undefined) {
         if (typeof value === 'number') out[name] = round(value, rule);
         else this.#count(d.model, name, 'no-consent'); // a coarse-only location that is not a number
       } else this.#count(d.model, d.denied.has(name) ? name : '(unlisted)', d.denied.get(name) ?? 'not-in-catalog');
     }
-    return out;
+    return changed ? out : fields;
   }
 
   #count(model: string, field: string, reason: DropReason): void {
