@@ -105,8 +105,8 @@ export class TelemetryWriter {
     if (options.minimize === undefined) return this.write(deviceId, record);
     const fields = await options.minimize(deviceId, record.fields);
     if (fields === record.fields) return this.write(deviceId, record); // nothing dropped: its JSON holds
-    const { json: _json, ...rest } = record;
-    return this.write(deviceId, { ...rest, fields });
+    // A record with its payload text holds nothing but fields (TelemetryRecord.json): drop both.
+    return this.write(deviceId, record.json === undefined ? { ...record, fields } : { fields });
   }
 
   /** Queues one record of `deviceId`; resolves once it is committed (stored false: a redelivery). */
