@@ -1,9 +1,9 @@
 // Profiles the gateway's publish path alone: our gateway in this process with a no-op ingest
 // hook (or the real TelemetryWriter into PGlite with --ingest writer), the load generator of
 // run.mjs in a child. Build first, then:
-//   node bench/gateway/profile.mjs [--qos 0|1] [--ingest noop|writer] [--out run.cpuprofile]
+//   node bench/gateway/profile.mjs [--qos 0|1] [--ingest noop|writer] [--out run.cpuprofile | --heap]
 // The CPU profile covers the publishing window only; read its top self-time frames with
-// `node bench/gateway/top-frames.mjs run.cpuprofile`.
+// `node bench/gateway/top-frames.mjs run.cpuprofile`. --heap prints the top allocation sites instead.
 import { fork } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '200' },
     ms: { type: 'string', default: '5000' },
     out: { type: 'string' },
+    heap: { type: 'boolean', default: false },
     linger: { type: 'string', default: '0' },
     rows: { type: 'string', default: '5000' },
   },
@@ -82,17 +83,49 @@ const call = (op, args) =>
 const wire = (c) => ({ id: c.id, cert: c.certPem, key: c.keyPem });
 const session = new Session();
 async function startProfile() {
+  if (values.heap) {
+    session.connect();
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    return;
+  }
   if (!values.out) return;
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
 async function stopProfile() {
+  if (values.heap) {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    printAllocations(profile.head);
+    session.disconnect();
+    return;
+  }
   if (!values.out) return;
   const { profile } = await session.post('Profiler.stop');
   await writeFile(values.out, JSON.stringify(profile));
   session.disconnect();
 }
+/** --heap: the top allocation sites (self bytes sampled) of the publishing window. */
+function printAllocations(head) {
+  const sites = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+    sites.set(key, (sites.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const c of node.children) walk(c);
+  };
+  walk(head);
+  for (const [k, v] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+  }
+}
+
 if (values.handshakes) {
   // Full mTLS handshakes + CONNECT from 16 devices in a loop, instead of the fan-in.
   await startProfile();

@@ -123,6 +123,19 @@ for (const target of TARGETS)
         );
       });
 
+      it('stores a number PostgreSQL cannot hold as written (1e-20000) the way JavaScript read it, in rows and chunks', async () => {
+        const writer = new TelemetryWriter(store, clock);
+        const payload = Buffer.from('{"tiny":1e-20000,"big":1.5e300}');
+        await Promise.all(Array.from({ length: 5 }, () => writer.ingest('dev-a', payload)));
+        await writer.ingest('dev-b', payload);
+        await writer.close();
+        const r = await store.query<{ fields: Record<string, unknown> }>('select fields from telemetry');
+        assert.deepEqual(
+          r.rows.map((x) => x.fields),
+          Array<unknown>(6).fill({ tiny: 0, big: 1.5e300 }),
+        );
+      });
+
       it('never puts a record jsonb would refuse into a chunk: it fails alone with FW_TELEMETRY_INVALID', async () => {
         const writer = new TelemetryWriter(store, clock);
         const results = await Promise.allSettled(

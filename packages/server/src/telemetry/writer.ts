@@ -192,7 +192,7 @@ export class TelemetryWriter {
   /** The keys (`device\nmessage`) of the rows stored with a message id. */
   async #insert(records: readonly Pending[]): Promise<Set<string>> {
     const { times, index } = receiveTimes(records);
-    const fields = records.map((p) => p.record.json ?? JSON.stringify(p.record.fields));
+    const fields = records.map(serializedFields);
     const { rows: at, chunks } = layout(records, fields, this.#chunkMin);
     const chunkParams = chunks.length === 0 ? [] : chunkColumns(records, fields, chunks, index);
     if (at.length === 0) {
@@ -238,6 +238,19 @@ function receiveTimes(rows: readonly Pending[]): { times: string[]; index: numbe
     index.push(i);
   }
   return { times, index };
+}
+
+/**
+ * Three exponent digits or more: PostgreSQL's numeric (under jsonb) overflows where JavaScript
+ * rounds (1e-20000 parses as 0 but is refused by the store), so such a payload text is not
+ * stored as it came. Conservative: the same letters inside a string also fall back.
+ */
+const LONG_EXPONENT = /[eE][+-]?\d{3}/;
+
+/** A record's fields as JSON: the payload's own text when parseTelemetry kept it and it is safe. */
+function serializedFields(p: Pending): string {
+  const json = p.record.json;
+  return json !== undefined && !LONG_EXPONENT.test(json) ? json : JSON.stringify(p.record.fields);
 }
 
 function key(p: Pending): string {
