@@ -7,6 +7,7 @@ import type { Broker } from './broker.js';
 import type { DeviceCounters } from './counters.js';
 import { dispatch } from './handlers/index.js';
 import { SubscriptionSet } from './matcher.js';
+import { Framer } from './framing.js';
 import { createParser } from './parser.js';
 import { RC } from './reason-codes.js';
 import { TokenBucket } from './token-bucket.js';
@@ -37,6 +38,7 @@ export interface Will {
  */
 export class Client {
   readonly parser = createParser();
+  readonly framer: Framer;
   readonly acks: AckQueue;
   readonly subscriptions = new SubscriptionSet();
   readonly bucket: TokenBucket;
@@ -78,6 +80,15 @@ export class Client {
     this.bucket = new TokenBucket(broker.limits.messageRate.perSecond, broker.limits.messageRate.burst, broker.now);
     this.parser.on('packet', (packet: mqtt.Packet) => this.#onPacket(packet));
     this.parser.on('error', () => this.#onMalformed());
+    const parser = this.parser as unknown as { settings: { protocolVersion?: number } };
+    this.framer = new Framer(broker.limits.maxPacketSize, {
+      publish: (packet) => this.#onPacket(packet),
+      other: (bytes) => this.parser.parse(bytes),
+      malformed: () => this.#onMalformed(),
+      oversized: () => this.#onOversized(),
+      stopped: () => this.closed,
+      version: () => parser.settings.protocolVersion,
+    });
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.#onClose());
@@ -194,16 +205,9 @@ export class Client {
     if (this.device !== undefined) this.device.bytesIn += chunk.length;
     this.socket.cork();
     try {
-      this.parser.parse(chunk);
+      this.framer.push(chunk); // a packet announcing more than the limit is refused before its body is buffered
     } finally {
       this.socket.uncork();
-    }
-    // A packet announcing more than the limit is refused before its payload is buffered.
-    if (
-      !this.closed &&
-      (this.parser as unknown as { packet: { length: number } }).packet.length > broker.limits.maxPacketSize
-    ) {
-      this.#onOversized();
     }
   }
 
