@@ -7,7 +7,7 @@ import type { Broker } from './broker.js';
 import type { DeviceCounters } from './counters.js';
 import { dispatch } from './handlers/index.js';
 import { SubscriptionSet } from './matcher.js';
-import { Framer } from './framing.js';
+import { Framer, type FrameSink } from './framing.js';
 import { createParser } from './parser.js';
 import { RC } from './reason-codes.js';
 import { TokenBucket } from './token-bucket.js';
@@ -36,7 +36,7 @@ export interface Will {
  * One MQTT connection over one verified TLS socket. Sessions are not persisted: the
  * subscriptions and in-flight messages live and die with the connection.
  */
-export class Client {
+export class Client implements FrameSink {
   readonly parser = createParser();
   readonly framer: Framer;
   readonly acks: AckQueue;
@@ -80,15 +80,7 @@ export class Client {
     this.bucket = new TokenBucket(broker.limits.messageRate.perSecond, broker.limits.messageRate.burst, broker.now);
     this.parser.on('packet', (packet: mqtt.Packet) => this.#onPacket(packet));
     this.parser.on('error', () => this.#onMalformed());
-    const parser = this.parser as unknown as { settings: { protocolVersion?: number } };
-    this.framer = new Framer(broker.limits.maxPacketSize, {
-      publish: (packet) => this.#onPacket(packet),
-      other: (bytes) => this.parser.parse(bytes),
-      malformed: () => this.#onMalformed(),
-      oversized: () => this.#onOversized(),
-      stopped: () => this.closed,
-      version: () => parser.settings.protocolVersion,
-    });
+    this.framer = new Framer(broker.limits.maxPacketSize, this);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.#onClose());
@@ -209,6 +201,31 @@ export class Client {
     } finally {
       this.socket.uncork();
     }
+  }
+
+  // FrameSink: what the framer finds in the socket's bytes, in order.
+  framedPublish(packet: mqtt.IPublishPacket): void {
+    this.#onPacket(packet);
+  }
+
+  framedOther(bytes: Buffer): void {
+    this.parser.parse(bytes);
+  }
+
+  framingMalformed(): void {
+    this.#onMalformed();
+  }
+
+  framingOversized(): void {
+    this.#onOversized();
+  }
+
+  framingStopped(): boolean {
+    return this.closed;
+  }
+
+  framingVersion(): number | undefined {
+    return (this.parser as unknown as { settings: { protocolVersion?: number } }).settings.protocolVersion;
   }
 
   #onPacket(packet: mqtt.Packet): void {

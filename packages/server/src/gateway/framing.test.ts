@@ -14,18 +14,18 @@ function framed(version: number | undefined, max = 1 << 20) {
   parser.on('error', () => seen.push({ kind: 'malformed' }));
   let stopped = false;
   const sink: FrameSink = {
-    publish: (packet) => seen.push({ kind: 'packet', packet }),
-    other: (bytes) => parser.parse(bytes),
-    malformed: () => {
+    framedPublish: (packet) => seen.push({ kind: 'packet', packet }),
+    framedOther: (bytes) => parser.parse(bytes),
+    framingMalformed: () => {
       stopped = true;
       seen.push({ kind: 'malformed' });
     },
-    oversized: () => {
+    framingOversized: () => {
       stopped = true;
       seen.push({ kind: 'oversized' });
     },
-    stopped: () => stopped,
-    version: () => version,
+    framingStopped: () => stopped,
+    framingVersion: () => version,
   };
   return { framer: new Framer(max, sink), seen };
 }

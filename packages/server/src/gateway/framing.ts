@@ -1,18 +1,18 @@
 import type mqtt from 'mqtt-packet';
 
-/** Where the framer sends what it finds, in stream order. */
+/** Where the framer sends what it finds, in stream order (the Client: no closures per connection). */
 export interface FrameSink {
   /** A PUBLISH the framer decoded itself. */
-  publish(packet: mqtt.IPublishPacket): void;
+  framedPublish(packet: mqtt.IPublishPacket): void;
   /** Any other complete packet (and a PUBLISH with MQTT 5 properties), for mqtt-packet to parse. */
-  other(bytes: Buffer): void;
-  malformed(): void;
+  framedOther(bytes: Buffer): void;
+  framingMalformed(): void;
   /** A packet whose Remaining Length is over the limit: refused before its body is buffered. */
-  oversized(): void;
+  framingOversized(): void;
   /** True once the connection is closing: nothing more is read. */
-  stopped(): boolean;
+  framingStopped(): boolean;
   /** The protocol version of the CONNECT, once parsed (4 or 5); undefined before. */
-  version(): number | undefined;
+  framingVersion(): number | undefined;
 }
 
 const PUBLISH = 3;
@@ -30,7 +30,7 @@ const MALFORMED = -2;
  */
 export class Framer {
   /** The bytes of an incomplete packet, and how many the packet needs (INCOMPLETE: unknown yet). */
-  #parts: Buffer[] = [];
+  #parts: Buffer[] | undefined;
   #have = 0;
   #need = INCOMPLETE;
 
@@ -41,21 +41,21 @@ export class Framer {
 
   push(chunk: Buffer): void {
     let buf = chunk;
-    if (this.#have > 0) {
+    if (this.#parts !== undefined) {
       this.#parts.push(chunk);
       this.#have += chunk.length;
       if (this.#need !== INCOMPLETE && this.#have < this.#need) return;
       buf = Buffer.concat(this.#parts, this.#have);
-      this.#parts = [];
+      this.#parts = undefined;
       this.#have = 0;
     }
     this.#need = INCOMPLETE;
     let off = 0;
-    while (off < buf.length && !this.sink.stopped()) {
+    while (off < buf.length && !this.sink.framingStopped()) {
       const length = remainingLength(buf, off + 1);
-      if (length === MALFORMED) return this.sink.malformed(); // [MQTT-1.5.5-1] at most four bytes
+      if (length === MALFORMED) return this.sink.framingMalformed(); // [MQTT-1.5.5-1] at most four bytes
       if (length === INCOMPLETE) return this.#keep(buf, off, INCOMPLETE);
-      if (length.value > this.maxPacketSize) return this.sink.oversized();
+      if (length.value > this.maxPacketSize) return this.sink.framingOversized();
       const end = off + 1 + length.bytes + length.value;
       if (end > buf.length) return this.#keep(buf, off, end - off);
       this.#packet(buf, off, off + 1 + length.bytes, end);
@@ -71,12 +71,12 @@ export class Framer {
   }
 
   #packet(buf: Buffer, start: number, body: number, end: number): void {
-    const version = this.sink.version();
-    if (buf[start]! >> 4 !== PUBLISH || version === undefined) return this.sink.other(buf.subarray(start, end));
+    const version = this.sink.framingVersion();
+    if (buf[start]! >> 4 !== PUBLISH || version === undefined) return this.sink.framedOther(buf.subarray(start, end));
     const packet = decodePublish(buf, start, body, end, version === 5);
-    if (packet === MALFORMED) return this.sink.malformed();
-    if (packet === undefined) return this.sink.other(buf.subarray(start, end));
-    this.sink.publish(packet);
+    if (packet === MALFORMED) return this.sink.framingMalformed();
+    if (packet === undefined) return this.sink.framedOther(buf.subarray(start, end));
+    this.sink.framedPublish(packet);
   }
 }
 
