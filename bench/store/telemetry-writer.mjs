@@ -4,6 +4,7 @@
 // (chunkMin: Infinity, the layout before it). Not a test. Rounds interleaved; prints the median
 // wall and CPU microseconds per record and the ratio.
 //   npx tsc -b && node bench/store/telemetry-writer.mjs [records=40000] [rounds=3]
+import { Buffer } from 'node:buffer';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
