@@ -5,15 +5,9 @@ export type TelemetryValue = number | string | boolean;
 export interface TelemetryRecord {
   /** Device-chosen unique id of the record, for at-least-once deduplication. */
   readonly messageId?: string;
-  /** Device-side time, ISO 8601, if the device sent one. */
+  /** Device-side time if the device sent one: RFC 3339 on the wire, here UTC ISO 8601 with milliseconds. */
   readonly deviceTime?: string;
   readonly fields: Readonly<Record<string, TelemetryValue>>;
-  /**
-   * Set by parseTelemetry when the payload held nothing but the fields (no reserved key): the
-   * payload's text, which is the fields as JSON, so that a store need not serialize them again.
-   * Whoever replaces `fields` must drop it.
-   */
-  readonly json?: string;
 }
 
 export const TELEMETRY_LIMITS = {
@@ -30,6 +24,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 const inRange = (ms: number) => ms >= MIN_TIME && ms <= MAX_TIME; // false for NaN
+const RFC3339 =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
 /**
  * Validates a telemetry payload: a JSON object of named scalar fields. The reserved keys
@@ -40,10 +36,8 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
     throw protocolError('FW_TELEMETRY_INVALID', `payload over ${TELEMETRY_LIMITS.maxBytes} bytes`);
   }
   let value: unknown;
-  let text: string;
   try {
-    text = UTF8.decode(payload);
-    value = JSON.parse(text);
+    value = JSON.parse(UTF8.decode(payload));
   } catch (cause) {
     throw protocolError('FW_TELEMETRY_INVALID', 'payload is not UTF-8 JSON', { cause });
   }
@@ -68,11 +62,7 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
       continue;
     }
     if (key === 'ts') {
-      // years 1..9999: what every store and ISO 8601's basic form can hold
-      if (typeof v !== 'string' || v.length > 40 || !inRange(Date.parse(v))) {
-        throw protocolError('FW_TELEMETRY_INVALID', 'ts must be an ISO 8601 time in the years 1 to 9999');
-      }
-      deviceTime = v;
+      deviceTime = deviceTimeOf(v);
       fields ??= copyFields(object);
       continue;
     }
@@ -93,8 +83,24 @@ export function parseTelemetry(payload: Uint8Array): TelemetryRecord {
       throw protocolError('FW_TELEMETRY_INVALID', `${key} must be a number, string or boolean`);
     }
   }
-  if (fields === undefined) return { fields: object as Record<string, TelemetryValue>, json: text };
+  if (fields === undefined) return { fields: object as Record<string, TelemetryValue> };
   return { ...(messageId ? { messageId } : {}), ...(deviceTime ? { deviceTime } : {}), fields };
+}
+
+/**
+ * `ts`: an RFC 3339 time (ISO 8601 with a UTC offset; no local times, which each reader would
+ * place in its own time zone), an existing calendar day, years 1 to 9999 (what every store and
+ * ISO 8601's basic form can hold). Normalized to UTC with milliseconds, so every layout of the
+ * store keeps the same instant.
+ */
+function deviceTimeOf(v: unknown): string {
+  const m = typeof v === 'string' ? RFC3339.exec(v) : null;
+  const ms = m ? Date.parse(v as string) : NaN;
+  const [year, month, day] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  if (!inRange(ms) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day || year < 1) {
+    throw protocolError('FW_TELEMETRY_INVALID', 'ts must be an RFC 3339 time with an offset, in the years 1 to 9999');
+  }
+  return new Date(ms).toISOString();
 }
 
 /**

@@ -56,7 +56,7 @@ for (const target of TARGETS)
         const writes = [];
         for (let i = 0; i < 6; i++) {
           clock.set(new Date(T0 + i * 7));
-          writes.push(writer.write('dev-a', { deviceTime: `2026-05-01T11:59:5${i}+00:00`, fields: { n: i } }));
+          writes.push(writer.write('dev-a', { deviceTime: `2026-05-01T11:59:5${i}.000Z`, fields: { n: i } }));
         }
         const results = await Promise.all(writes);
         await writer.close();
@@ -97,30 +97,39 @@ for (const target of TARGETS)
         assert.equal(await count(store, 'telemetry'), 12);
       });
 
-      it('stores payload text as it came (whitespace, escapes) in rows and chunks, read back as the same fields', async () => {
+      it('stores the fields it validated, never the payload text: duplicate keys, long fractions, whitespace', async () => {
         const writer = new TelemetryWriter(store, clock);
-        const texts = ['{ "t" : 1.5 ,\t"s": "caf\\u00e9 \\"q\\"" }', '{"n":1e2,"ok":false,"big":12345678901234567890}'];
-        const minimize = (_id: string, fields: Readonly<Record<string, unknown>>) => fields as never;
+        const texts = [
+          '{"a":' + '['.repeat(7000) + ']'.repeat(7000) + ',"a":1}', // only the last "a" was validated
+          '{"a":0.' + '0'.repeat(16290) + '1e-99}', // numeric would overflow; JavaScript reads 0
+          '{"temp":0.' + '0'.repeat(400) + '1}', // jsonb would keep 1e-401, double precision refuses it
+          '{ "t" : 1.5 ,\t"s": "caf\\u00e9" }',
+        ];
         const writes = [];
-        for (let i = 0; i < 4; i++) writes.push(writer.ingest('dev-a', Buffer.from(texts[i % 2]!), { minimize }));
-        writes.push(writer.ingest('dev-b', Buffer.from(texts[0]!)));
+        for (const text of texts) for (let i = 0; i < 4; i++) writes.push(writer.ingest('dev-a', Buffer.from(text)));
+        for (const [i, text] of texts.entries())
+          writes.push(writer.ingest(i < 2 ? 'dev-b' : 'dev-c', Buffer.from(text)));
         await Promise.all(writes);
         await writer.close();
         assert.equal(await count(store, 'telemetry_chunks'), 1);
+        const expected = [{ a: 1 }, { a: 0 }, { temp: 0 }, { t: 1.5, s: 'café' }];
         const r = await store.query<{ device_id: string; fields: Record<string, unknown> }>(
           'select device_id, fields from telemetry order by device_id, id, ord',
         );
-        const expected = texts.map((t) => JSON.parse(t) as Record<string, unknown>);
         assert.deepEqual(
           r.rows.map((x) => [x.device_id, x.fields]),
           [
-            ['dev-a', expected[0]],
-            ['dev-a', expected[1]],
-            ['dev-a', expected[0]],
-            ['dev-a', expected[1]],
+            ...expected.flatMap((f) => Array<unknown>(4).fill(['dev-a', f])),
             ['dev-b', expected[0]],
+            ['dev-b', expected[1]],
+            ['dev-c', expected[2]],
+            ['dev-c', expected[3]],
           ],
         );
+        const temps = await store.query<{ n: number }>(
+          `select count((fields ->> 'temp')::double precision)::int as n from telemetry where fields ? 'temp'`,
+        );
+        assert.equal(temps.rows[0]!.n, 5);
       });
 
       it('stores a number PostgreSQL cannot hold as written (1e-20000) the way JavaScript read it, in rows and chunks', async () => {
@@ -149,6 +158,29 @@ for (const target of TARGETS)
           ['ok', 'ok', 'ok', 'FW_TELEMETRY_INVALID', 'ok', 'FW_TELEMETRY_INVALID', 'ok', 'ok'],
         );
         assert.equal(await count(store, 'telemetry'), 6, 'every other record is stored and readable');
+      });
+
+      it('breaks ties between chunks of the same millisecond as the view does: the newest chunk first', async () => {
+        const writer = new TelemetryWriter(store, clock);
+        for (let batch = 0; batch < 3; batch++) {
+          await Promise.all(
+            Array.from({ length: 4 }, (_, i) => writer.write('dev-a', { fields: { n: batch * 10 + i } })),
+          );
+        }
+        await writer.close();
+        assert.equal(await count(store, 'telemetry_chunks'), 3);
+        const view = await store.query<{ fields: { n: number } }>(
+          `select fields from telemetry where device_id = 'dev-a' order by received_at desc, id desc, ord desc limit 2`,
+        );
+        const listed = await listTelemetry(store, 'dev-a', { limit: 2 });
+        assert.deepEqual(
+          listed.map((r) => r.fields['n']),
+          view.rows.map((r) => r.fields.n),
+        );
+        assert.deepEqual(
+          listed.map((r) => r.fields['n']),
+          [23, 22],
+        );
       });
 
       it('lists the newest records of a device across rows and chunks, newest first, honouring since and limit', async () => {

@@ -8,6 +8,12 @@ import type { TelemetryRecord } from '@fleetward/protocol';
  */
 const UNSAFE = /\\u(0000|d[89a-f])/i;
 const JSONB_SAFE = (json: string) => !UNSAFE.test(json);
+/** A device time as parseTelemetry leaves it; any other form (a record made in code) goes the row way. */
+const UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const chunkable = (p: Placed, json: string) =>
+  p.record.messageId === undefined &&
+  (p.record.deviceTime === undefined || UTC_MS.test(p.record.deviceTime)) &&
+  JSONB_SAFE(json);
 
 /** What the layout needs of a queued record. */
 export interface Placed {
@@ -34,7 +40,7 @@ export function layout(batch: readonly Placed[], fields: readonly string[], chun
   const byDevice = new Map<string, number[]>();
   for (let i = 0; i < batch.length; i++) {
     const p = batch[i]!;
-    if (p.record.messageId !== undefined || !JSONB_SAFE(fields[i]!)) continue;
+    if (!chunkable(p, fields[i]!)) continue;
     const list = byDevice.get(p.deviceId);
     if (list === undefined) byDevice.set(p.deviceId, [i]);
     else list.push(i);
@@ -55,8 +61,9 @@ export function layout(batch: readonly Placed[], fields: readonly string[], chun
 /**
  * The INSERT's chunk columns: device ids, first and last receive times (as indexes into the
  * batch's distinct times, `timeIndex` per position) and the records, each
- * `[offset ms from first, device time or null, fields]`, joined by U+001E (see writer.ts). Device times are normalized to UTC ISO
- * 8601 (parseTelemetry accepted them, years 1–9999), so the view's cast cannot fail on them.
+ * `[offset ms from first, device time or null, fields]`, joined by U+001E (see writer.ts). Device
+ * times come normalized by parseTelemetry (UTC ISO 8601, years 1–9999), so the view's cast cannot
+ * fail on them.
  */
 export function chunkColumns(
   batch: readonly Placed[],
@@ -79,7 +86,7 @@ export function chunkColumns(
     const parts: string[] = [];
     for (const i of list) {
       const { record, receivedAt } = batch[i]!;
-      const deviceTime = record.deviceTime === undefined ? 'null' : `"${new Date(record.deviceTime).toISOString()}"`;
+      const deviceTime = record.deviceTime === undefined ? 'null' : `"${record.deviceTime}"`;
       parts.push(`[${receivedAt.getTime() - base},${deviceTime},${fields[i]!}]`);
     }
     devices.push(batch[first]!.deviceId);

@@ -12,19 +12,10 @@ describe('parseTelemetry', () => {
       parseTelemetry(bytes('{"mid":"m-1","ts":"2026-11-22T05:00:00Z","t":21.5,"door":"closed","ok":true}')),
       {
         messageId: 'm-1',
-        deviceTime: '2026-11-22T05:00:00Z',
+        deviceTime: '2026-11-22T05:00:00.000Z',
         fields: { t: 21.5, door: 'closed', ok: true },
       },
     );
-  });
-
-  it('keeps the payload text as the JSON of the fields only when it holds nothing else', () => {
-    const text = '{ "t": 21.5,\n "door": "clos\\u00e9d" }';
-    const r = parseTelemetry(bytes(text));
-    assert.equal(r.json, text);
-    assert.deepEqual(JSON.parse(r.json), r.fields);
-    assert.equal(parseTelemetry(bytes('{"mid":"m-1","t":1}')).json, undefined);
-    assert.equal(parseTelemetry(bytes('{"ts":"2026-11-22T05:00:00Z","t":1}')).json, undefined);
   });
 
   it('checks the fields after a reserved key too, and keeps them without it', () => {
@@ -74,7 +65,25 @@ describe('parseTelemetry', () => {
   it('refuses a ts outside the years 1 to 9999 with FW_TELEMETRY_INVALID, and takes both ends', () => {
     refused(bytes('{"ts":"-000100-01-01T00:00:00Z"}'));
     refused(bytes('{"ts":"+010000-01-01T00:00:00Z"}'));
-    assert.equal(parseTelemetry(bytes('{"ts":"0001-01-01T00:00:00Z"}')).deviceTime, '0001-01-01T00:00:00Z');
+    refused(bytes('{"ts":"0000-12-31T23:59:59Z"}'));
+    assert.equal(parseTelemetry(bytes('{"ts":"0001-01-01T00:00:00Z"}')).deviceTime, '0001-01-01T00:00:00.000Z');
     assert.equal(parseTelemetry(bytes('{"ts":"9999-12-31T23:59:59.999Z"}')).deviceTime, '9999-12-31T23:59:59.999Z');
+  });
+
+  it('takes ts only as RFC 3339 with an offset and keeps it as UTC with milliseconds, so every reader agrees', () => {
+    assert.equal(
+      parseTelemetry(bytes('{"ts":"2024-06-01T12:00:00.123456+02:00"}')).deviceTime,
+      '2024-06-01T10:00:00.123Z',
+    );
+    for (const local of ['2024-06-01T12:00:00', '1/2/2024', 'June 1, 2024 12:00', '2024-06-01 12:00:00Z']) {
+      refused(bytes(JSON.stringify({ ts: local })));
+    }
+  });
+
+  it('refuses a ts on a day or at a time that does not exist with FW_TELEMETRY_INVALID', () => {
+    for (const ts of ['2023-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-06-01T24:00:00Z', '2024-06-01T12:00:60Z']) {
+      refused(bytes(JSON.stringify({ ts })));
+    }
+    assert.equal(parseTelemetry(bytes('{"ts":"2024-02-29T00:00:00Z"}')).deviceTime, '2024-02-29T00:00:00.000Z');
   });
 });

@@ -15,9 +15,10 @@ export interface TelemetryQuery {
 
 /**
  * The newest records of a device from both layouts (docs/decisions/0012-telemetry-chunks.md).
- * Chunks are read newest `last_at` first, at most `limit` of them: each holds a record received
- * at its `last_at`, so those chunks' last records are newer than any record of an older chunk, and
- * the newest `limit` chunk records are all among them. A device's older chunks are never unpacked.
+ * Chunks are read newest `last_at` (then id) first, at most `limit` of them: each holds a record
+ * received at its `last_at`, so those chunks' last records come before any record of a chunk
+ * further down that order (the outer order breaks ties by id as well), and the newest `limit`
+ * chunk records are all among them. A device's older chunks are never unpacked.
  */
 const NEWEST = `(select id, 0 as ord, message_id, received_at, device_time, fields from telemetry_rows
     where device_id = $1 and ($2::timestamptz is null or received_at >= $2::timestamptz)
@@ -28,7 +29,7 @@ const NEWEST = `(select id, 0 as ord, message_id, received_at, device_time, fiel
             (e.r ->> 1)::timestamptz as device_time, (e.r -> 2)::jsonb as fields
      from (select id, first_at, records from telemetry_chunks
            where device_id = $1 and ($2::timestamptz is null or last_at >= $2::timestamptz)
-           order by last_at desc limit $3) c
+           order by last_at desc, id desc limit $3) c
      cross join lateral json_array_elements(c.records::json) with ordinality as e(r, o)) x
    where $2::timestamptz is null or received_at >= $2::timestamptz)
   order by received_at desc, id desc, ord desc limit $3`;

@@ -104,9 +104,7 @@ export class TelemetryWriter {
     const record = parseTelemetry(payload);
     if (options.minimize === undefined) return this.write(deviceId, record);
     const fields = await options.minimize(deviceId, record.fields);
-    if (fields === record.fields) return this.write(deviceId, record); // nothing dropped: its JSON holds
-    // A record with its payload text holds nothing but fields (TelemetryRecord.json): drop both.
-    return this.write(deviceId, record.json === undefined ? { ...record, fields } : { fields });
+    return this.write(deviceId, fields === record.fields ? record : { ...record, fields });
   }
 
   /** Queues one record of `deviceId`; resolves once it is committed (stored false: a redelivery). */
@@ -192,7 +190,7 @@ export class TelemetryWriter {
   /** The keys (`device\nmessage`) of the rows stored with a message id. */
   async #insert(records: readonly Pending[]): Promise<Set<string>> {
     const { times, index } = receiveTimes(records);
-    const fields = records.map(serializedFields);
+    const fields = records.map((p) => JSON.stringify(p.record.fields));
     const { rows: at, chunks } = layout(records, fields, this.#chunkMin);
     const chunkParams = chunks.length === 0 ? [] : chunkColumns(records, fields, chunks, index);
     if (at.length === 0) {
@@ -238,19 +236,6 @@ function receiveTimes(rows: readonly Pending[]): { times: string[]; index: numbe
     index.push(i);
   }
   return { times, index };
-}
-
-/**
- * Three exponent digits or more: PostgreSQL's numeric (under jsonb) overflows where JavaScript
- * rounds (1e-20000 parses as 0 but is refused by the store), so such a payload text is not
- * stored as it came. Conservative: the same letters inside a string also fall back.
- */
-const LONG_EXPONENT = /[eE][+-]?\d{3}/;
-
-/** A record's fields as JSON: the payload's own text when parseTelemetry kept it and it is safe. */
-function serializedFields(p: Pending): string {
-  const json = p.record.json;
-  return json !== undefined && !LONG_EXPONENT.test(json) ? json : JSON.stringify(p.record.fields);
 }
 
 function key(p: Pending): string {

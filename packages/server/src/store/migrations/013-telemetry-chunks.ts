@@ -32,7 +32,7 @@ export const telemetryChunks: Migration = {
       last_at timestamptz not null,
       records text not null
     )`,
-    'create index telemetry_chunks_device_time on telemetry_chunks (device_id, last_at desc)',
+    'create index telemetry_chunks_device_time on telemetry_chunks (device_id, last_at desc, id desc)',
     'create index telemetry_chunks_first on telemetry_chunks (first_at)',
     `create view telemetry as
       select id, device_id, message_id, received_at, device_time, fields, 0::int as ord from telemetry_rows
