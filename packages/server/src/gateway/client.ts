@@ -192,15 +192,18 @@ export class Client implements FrameSink {
   #onData(chunk: Buffer): void {
     if (this.closed) return; // nothing a closing connection sends is read, nor buffered
     const broker = this.broker;
-    this.lastSeen = broker.tick();
+    const now = broker.tick();
     broker.counters.bytesIn += chunk.length;
     if (this.device !== undefined) this.device.bytesIn += chunk.length;
+    let packets = 0;
     this.socket.cork();
     try {
-      this.framer.push(chunk); // a packet announcing more than the limit is refused before its body is buffered
+      packets = this.framer.push(chunk); // a packet announcing more than the limit is refused before its body is buffered
     } finally {
       this.socket.uncork();
     }
+    // [MQTT-3.1.2-24] keep-alive counts control packets, not bytes: trickling one packet keeps nothing alive
+    if (packets > 0) this.lastSeen = now;
   }
 
   // FrameSink: what the framer finds in the socket's bytes, in order.

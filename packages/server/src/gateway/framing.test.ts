@@ -10,9 +10,12 @@ type Seen = { kind: 'packet'; packet: mqtt.Packet } | { kind: 'malformed' } | { 
 function framed(version: number | undefined, max = 1 << 20) {
   const seen: Seen[] = [];
   const parser = mqtt.parser({ protocolVersion: version as 4 | 5 | undefined });
-  parser.on('packet', (packet) => seen.push({ kind: 'packet', packet }));
-  parser.on('error', () => seen.push({ kind: 'malformed' }));
   let stopped = false;
+  parser.on('packet', (packet) => seen.push({ kind: 'packet', packet }));
+  parser.on('error', () => {
+    stopped = true; // as in Client: a malformed packet closes the connection
+    seen.push({ kind: 'malformed' });
+  });
   const sink: FrameSink = {
     framedPublish: (packet) => seen.push({ kind: 'packet', packet }),
     framedOther: (bytes) => parser.parse(bytes),
@@ -34,8 +37,12 @@ function framed(version: number | undefined, max = 1 << 20) {
 function reference(bytes: Buffer, version: number): Seen[] {
   const seen: Seen[] = [];
   const parser = mqtt.parser({ protocolVersion: version as 4 | 5 });
-  parser.on('packet', (packet) => seen.push({ kind: 'packet', packet }));
-  parser.on('error', () => seen.push({ kind: 'malformed' }));
+  let stopped = false;
+  parser.on('packet', (packet) => stopped || seen.push({ kind: 'packet', packet }));
+  parser.on('error', () => {
+    if (!stopped) seen.push({ kind: 'malformed' });
+    stopped = true;
+  });
   parser.parse(bytes);
   return seen;
 }
@@ -145,6 +152,44 @@ describe('MQTT framing and PUBLISH decoding (MQTT 3.1.1 §2.2, §3.3; MQTT 5.0 �
     assert.deepEqual(seen.map(fields), expected.map(fields));
   });
 
+  for (const version of [4, 5]) {
+    it(`never accepts what mqtt-packet refuses, nor decodes a packet differently, on 3,000 mutated streams (version ${version})`, () => {
+      const r = seededRandom(100 + version);
+      const int = (n: number) => Math.floor(r() * n);
+      const make = [
+        () => publishBytes(r, version === 5),
+        () => mqtt.generate({ cmd: 'pingreq' }),
+        () => mqtt.generate({ cmd: 'puback', messageId: 1 + int(100) }, { protocolVersion: version as 4 | 5 }),
+        () =>
+          mqtt.generate(
+            { cmd: 'subscribe', messageId: 2, subscriptions: [{ topic: 'a/#', qos: 1 }] },
+            { protocolVersion: version as 4 | 5 },
+          ),
+        () => mqtt.generate({ cmd: 'disconnect' }, { protocolVersion: version as 4 | 5 }),
+      ];
+      for (let i = 0; i < 3000; i++) {
+        const bytes = Buffer.concat(Array.from({ length: 1 + int(5) }, () => make[int(make.length)]!()));
+        for (let m = 1 + int(3); m > 0; m--) bytes[int(bytes.length)] = int(256);
+        const { framer, seen } = framed(version);
+        for (let at = 0; at < bytes.length;) {
+          const n = 1 + int(40);
+          framer.push(bytes.subarray(at, at + n));
+          at += n;
+        }
+        const ours = seen.map((s) => JSON.stringify(fields(s)));
+        const theirs = reference(bytes, version).map((s) => JSON.stringify(fields(s)));
+        let k = 0;
+        while (k < ours.length && ours[k] === theirs[k]) k++;
+        if (k === ours.length && k === theirs.length) continue;
+        // the first difference may only be ours refusing (stricter), never accepting or decoding otherwise
+        assert.ok(
+          ['"malformed"', '"oversized"'].includes(ours[k] ?? ''),
+          `stream ${i} ${bytes.toString('hex')}: ours ${ours[k]} theirs ${theirs[k]}`,
+        );
+      }
+    });
+  }
+
   it('refuses what mqtt-packet refuses: QoS 3 [MQTT-3.3.1-4], a topic past the end, a Remaining Length over four bytes', () => {
     const cases = [
       Buffer.from([0x36, 0x05, 0x00, 0x01, 0x61, 0x00, 0x01]), // QoS 3
@@ -173,6 +218,61 @@ describe('MQTT framing and PUBLISH decoding (MQTT 3.1.1 §2.2, §3.3; MQTT 5.0 �
     const { framer, seen } = framed(4, 1000);
     framer.push(Buffer.from([0x30, ...varint(1001)]));
     assert.deepEqual(seen.map(fields), ['oversized']);
+  });
+
+  it('[MQTT-2.2.2-2] refuses reserved fixed-header flags at the first byte, before any body arrives', () => {
+    for (const first of [0x00, 0x2c, 0x80, 0x60, 0xc1, 0x36]) {
+      const { framer, seen } = framed(5);
+      framer.push(Buffer.from([first]));
+      assert.deepEqual(seen.map(fields), ['malformed'], first.toString(16));
+    }
+  });
+
+  it('counts the whole packet, fixed header included, against the Maximum Packet Size (MQTT 5.0 §3.2.2.3.6)', () => {
+    const body = (n: number) => Buffer.from([0x00, 0x01, 0x61, ...Array<number>(n - 3).fill(0x7b)]);
+    const fits = framed(4, 100);
+    fits.framer.push(Buffer.from([0x30, 98, ...body(98)]));
+    assert.deepEqual(
+      fits.seen.map((s) => s.kind),
+      ['packet'],
+    );
+    const over = framed(4, 100);
+    over.framer.push(Buffer.from([0x30, 99]));
+    assert.deepEqual(over.seen.map(fields), ['oversized']);
+  });
+
+  it('holds at most twice what a peer trickled, in one buffer, and counts only complete packets', () => {
+    const { framer, seen } = framed(4);
+    const payload = Buffer.alloc(60_000, 0x61);
+    const bytes = Buffer.concat([Buffer.from([0x30, ...varint(3 + payload.length), 0x00, 0x01, 0x74]), payload]);
+    let delivered = 0;
+    for (let i = 0; i < 30_000; i++) delivered += framer.push(bytes.subarray(i, i + 1));
+    assert.equal(delivered, 0);
+    assert.ok(framer.reserved <= 2 * 30_000, `${framer.reserved} bytes reserved for 30,000 received`);
+    delivered += framer.push(bytes.subarray(30_000));
+    assert.equal(delivered, 1);
+    assert.equal(framer.reserved, 0);
+    assert.equal((seen[0] as { packet: mqtt.IPublishPacket }).packet.payload.length, payload.length);
+  });
+
+  it('reserves nothing for a large packet that is only announced', () => {
+    const { framer } = framed(4);
+    framer.push(Buffer.from([0x30, ...varint(60_000), 0x00]));
+    assert.ok(framer.reserved <= 256, `${framer.reserved} bytes reserved`);
+  });
+
+  it('refuses an MQTT 5 PUBACK or DISCONNECT whose Property Length does not fit in the packet', () => {
+    for (const hex of ['400400' + '0b00e8', 'e00200f8', 'a2020001']) {
+      const { framer, seen } = framed(5);
+      framer.push(Buffer.from(hex, 'hex'));
+      assert.deepEqual(seen.map(fields), ['malformed'], hex);
+    }
+    const ok = framed(5);
+    ok.framer.push(Buffer.from('4003000b00' + 'e000', 'hex'));
+    assert.deepEqual(
+      ok.seen.map((s) => (s.kind === 'packet' ? s.packet.cmd : s.kind)),
+      ['puback', 'disconnect'],
+    );
   });
 
   it('reads nothing after the connection stopped', () => {

@@ -29,8 +29,13 @@ const MALFORMED = -2;
  * rest arguments, a buffer list per connection), measured in docs/decisions/0012.
  */
 export class Framer {
-  /** The bytes of an incomplete packet, and how many the packet needs (INCOMPLETE: unknown yet). */
-  #parts: Buffer[] | undefined;
+  /**
+   * The bytes of an incomplete packet (`#have` of them) and how many the packet needs
+   * (INCOMPLETE: its Remaining Length has not arrived yet). The buffer grows by doubling up to the
+   * packet's size, so a peer that trickles a packet a byte at a time holds at most twice what it
+   * sent, never one buffer object per read, and announcing a large packet reserves nothing.
+   */
+  #buf: Buffer | undefined;
   #have = 0;
   #need = INCOMPLETE;
 
@@ -39,45 +44,132 @@ export class Framer {
     private readonly sink: FrameSink,
   ) {}
 
-  push(chunk: Buffer): void {
+  /** Bytes reserved for an incomplete packet (for tests and diagnostics). */
+  get reserved(): number {
+    return this.#buf?.length ?? 0;
+  }
+
+  /** Reads a chunk of the stream; returns how many complete packets it delivered. */
+  push(chunk: Buffer): number {
+    let delivered = 0;
+    let from = 0;
     let buf = chunk;
-    if (this.#parts !== undefined) {
-      this.#parts.push(chunk);
-      this.#have += chunk.length;
-      if (this.#need !== INCOMPLETE && this.#have < this.#need) return;
-      buf = Buffer.concat(this.#parts, this.#have);
-      this.#parts = undefined;
-      this.#have = 0;
+    if (this.#buf !== undefined) {
+      if (this.#need === INCOMPLETE) {
+        buf = Buffer.concat([this.#buf.subarray(0, this.#have), chunk]); // at most 4 bytes kept
+        this.#clear();
+      } else {
+        from = Math.min(chunk.length, this.#need - this.#have);
+        this.#append(chunk, from);
+        if (this.#have < this.#need) return 0;
+        const packet = this.#buf.subarray(0, this.#have);
+        this.#clear();
+        delivered = this.#drain(packet, 0);
+      }
     }
-    this.#need = INCOMPLETE;
-    let off = 0;
+    return delivered + this.#drain(buf, from);
+  }
+
+  /** Delivers the complete packets of `buf` from `off`; keeps an incomplete tail. */
+  #drain(buf: Buffer, off: number): number {
+    let delivered = 0;
     while (off < buf.length && !this.sink.framingStopped()) {
+      // [MQTT-2.2.2-2] reserved flags refused at the first byte, before any body is buffered
+      if (!headerValid(buf[off]!)) return (this.sink.framingMalformed(), delivered);
       const length = remainingLength(buf, off + 1);
-      if (length === MALFORMED) return this.sink.framingMalformed(); // [MQTT-1.5.5-1] at most four bytes
-      if (length === INCOMPLETE) return this.#keep(buf, off, INCOMPLETE);
-      if (length.value > this.maxPacketSize) return this.sink.framingOversized();
-      const end = off + 1 + length.bytes + length.value;
-      if (end > buf.length) return this.#keep(buf, off, end - off);
-      this.#packet(buf, off, off + 1 + length.bytes, end);
-      off = end;
+      if (length === MALFORMED) return (this.sink.framingMalformed(), delivered); // [MQTT-1.5.5-1]
+      if (length === INCOMPLETE) return (this.#keep(buf, off, INCOMPLETE), delivered);
+      const size = 1 + length.bytes + length.value;
+      // MQTT 5.0 §3.2.2.3.6: the Maximum Packet Size the CONNACK announces counts the whole packet
+      if (size > this.maxPacketSize) return (this.sink.framingOversized(), delivered);
+      if (off + size > buf.length) return (this.#keep(buf, off, size), delivered);
+      this.#packet(buf, off, off + 1 + length.bytes, off + size);
+      delivered++;
+      off += size;
     }
+    return delivered;
   }
 
   #keep(buf: Buffer, off: number, need: number): void {
-    const rest = buf.subarray(off);
-    this.#parts = [rest];
-    this.#have = rest.length;
+    const rest = buf.length - off;
+    this.#buf = Buffer.allocUnsafe(need === INCOMPLETE ? rest : Math.min(need, Math.max(2 * rest, 256)));
+    buf.copy(this.#buf, 0, off);
+    this.#have = rest;
     this.#need = need;
+  }
+
+  #append(chunk: Buffer, n: number): void {
+    const buf = this.#buf!;
+    if (this.#have + n > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.#need, Math.max(2 * buf.length, this.#have + n)));
+      buf.copy(grown, 0, 0, this.#have);
+      this.#buf = grown;
+    }
+    chunk.copy(this.#buf!, this.#have, 0, n);
+    this.#have += n;
+  }
+
+  #clear(): void {
+    this.#buf = undefined;
+    this.#have = 0;
+    this.#need = INCOMPLETE;
   }
 
   #packet(buf: Buffer, start: number, body: number, end: number): void {
     const version = this.sink.framingVersion();
-    if (buf[start]! >> 4 !== PUBLISH || version === undefined) return this.sink.framedOther(buf.subarray(start, end));
+    const type = buf[start]! >> 4;
+    if (!bodyLengthValid(type, end - body) || (version === 5 && !propertiesFit(type, buf, body, end))) {
+      return this.sink.framingMalformed();
+    }
+    if (type !== PUBLISH || version === undefined) return this.sink.framedOther(buf.subarray(start, end));
     const packet = decodePublish(buf, start, body, end, version === 5);
     if (packet === MALFORMED) return this.sink.framingMalformed();
     if (packet === undefined) return this.sink.framedOther(buf.subarray(start, end));
     this.sink.framedPublish(packet);
   }
+}
+
+/**
+ * The fixed header's first byte (MQTT 3.1.1 §2.2.2, MQTT 5.0 §2.1.3): packet type 0 is reserved,
+ * PUBREL, SUBSCRIBE and UNSUBSCRIBE carry flags 0010, PUBLISH its own (QoS 3 is malformed,
+ * [MQTT-3.3.1-4]), every other type 0000. mqtt-packet checks the same, once the body is in.
+ */
+function headerValid(byte: number): boolean {
+  const type = byte >> 4;
+  const flags = byte & 0x0f;
+  if (type === 0) return false;
+  if (type === PUBLISH) return (flags & 0x06) !== 0x06;
+  return flags === (type === 6 || type === 8 || type === 10 ? 0x02 : 0x00);
+}
+
+/**
+ * Packets with a packet identifier (PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE) have
+ * a body of two bytes at least, PINGREQ none. Handed exactly one packet, mqtt-packet reads a
+ * missing identifier as -1 (streaming, it read the next packet's bytes).
+ */
+function bodyLengthValid(type: number, length: number): boolean {
+  if ((type >= 4 && type <= 8) || type === 10) return length >= 2;
+  if (type === 12) return length === 0;
+  return true;
+}
+
+/**
+ * MQTT 5 packets whose Property Length sits at a fixed place (after a packet identifier and a
+ * reason code, or a reason code alone): the length must be complete and fit in the packet.
+ * Handed exactly one packet, mqtt-packet reads a cut-off one as "no properties".
+ */
+function propertiesFit(type: number, buf: Buffer, body: number, end: number): boolean {
+  let at: number;
+  if (type >= 4 && type <= 7)
+    at = body + 3; // PUBACK, PUBREC, PUBREL, PUBCOMP
+  else if (type === 8 || type === 10)
+    at = body + 2; // SUBSCRIBE, UNSUBSCRIBE
+  else if (type === 14 || type === 15)
+    at = body + 1; // DISCONNECT, AUTH
+  else return true;
+  if (at >= end) return type !== 8 && type !== 10; // no properties: allowed after a short reason
+  const length = remainingLength(buf.subarray(0, end), at);
+  return typeof length === 'object' && at + length.bytes + length.value <= end;
 }
 
 /** The Remaining Length at `at` (a Variable Byte Integer) and its size in bytes. */
@@ -125,7 +217,10 @@ function decodePublish(
     at += 2;
   }
   if (v5) {
-    if (at >= end || buf[at] !== 0) return undefined; // properties, or none to read: mqtt-packet's call
+    const properties = at < end ? remainingLength(buf.subarray(0, end), at) : MALFORMED;
+    // MQTT 5.0 §2.2.2.1: the Property Length must be complete and fit in the packet
+    if (typeof properties !== 'object' || at + properties.bytes + properties.value > end) return MALFORMED;
+    if (properties.value > 0) return undefined; // properties: mqtt-packet parses them
     at += 1;
   }
   const packet = {

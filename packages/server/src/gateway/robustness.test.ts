@@ -47,14 +47,14 @@ function parse(bytes: Buffer): mqtt.Packet[] {
   return packets;
 }
 
-function connectPacket(id: string, protocolVersion: 4 | 5 = 5): Buffer {
+function connectPacket(id: string, protocolVersion: 4 | 5 = 5, keepalive = 30): Buffer {
   return mqtt.generate({
     cmd: 'connect',
     clientId: id,
     protocolVersion,
     protocolId: 'MQTT',
     clean: true,
-    keepalive: 30,
+    keepalive,
   });
 }
 
@@ -122,6 +122,27 @@ describe('gateway robustness against hostile sockets', () => {
     );
     assert.equal((packets[1] as mqtt.IDisconnectPacket).reasonCode, 0x95);
     assert.equal(h.gateway.stats().refused.oversizedPackets, 1);
+  });
+
+  it('[MQTT-3.1.2-24] disconnects a peer that trickles one packet for longer than its keep-alive: bytes are not packets', async () => {
+    const raw = await rawSocket(h, cred);
+    raw.socket.write(connectPacket(cred.id, 5, 1)); // keep-alive 1 s: cut after 1.5 s without a packet
+    await until(() => raw.received.length > 0); // CONNACK
+    raw.socket.write(Buffer.from([0x30, 0xe8, 0x07])); // a PUBLISH of 1,000 bytes, announced
+    const started = Date.now();
+    const trickle = setInterval(() => raw.socket.write(Buffer.from([0x00])), 100); // a byte every 100 ms
+    try {
+      await raw.ended;
+    } finally {
+      clearInterval(trickle);
+    }
+    const packets = parse(Buffer.concat(raw.received));
+    assert.deepEqual(
+      packets.map((p) => p.cmd),
+      ['connack', 'disconnect'],
+    );
+    assert.equal((packets[1] as mqtt.IDisconnectPacket).reasonCode, 0x8d); // Keep Alive timeout
+    console.log(`# trickling peer cut after ${Date.now() - started} ms (keep-alive 1 s)`);
   });
 
   it('[MQTT-3.14.4-3] closes the connection after DISCONNECT even when the peer keeps its side open, reading nothing more', async () => {
