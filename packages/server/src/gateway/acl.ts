@@ -3,7 +3,11 @@ import { isValidFilter } from './matcher.js';
 
 /** A command name in a reply topic: `devices/{id}/commands/{name}/reply`. */
 const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const PUBLISH_KINDS = ['telemetry', 'metrics', 'events', 'state', 'updates/status'] as const;
+/** The publish kinds by the topic's rest after `devices/{id}/` (one map for every connection). */
+const PUBLISH_KIND = new Map<string, string>(
+  ['telemetry', 'metrics', 'events', 'state', 'updates/status'].map((kind) => [kind, kind]),
+);
+const SUBSCRIBE_ROOTS = ['commands', 'updates'] as const;
 
 /**
  * The topic ACL of one device, bound to the device id of its certificate. Deny by default:
@@ -16,18 +20,14 @@ const PUBLISH_KINDS = ['telemetry', 'metrics', 'events', 'state', 'updates/statu
  *   the device can be repaired (a forced update reports its progress) and nothing else leaves it.
  * - revoked, retired: nothing.
  *
- * Strings are prepared once per connection so the per-message check is a map lookup.
+ * Per connection it keeps only the topic prefix `devices/{id}/`; the per-message check is a
+ * prefix comparison and a lookup in one map shared by every connection.
  */
 export class DeviceAcl {
-  readonly #publish: Map<string, string>;
-  readonly #commands: string;
-  readonly #subscribeRoots: readonly string[];
+  readonly #base: string;
 
   constructor(readonly deviceId: string) {
-    const base = `devices/${deviceId}/`;
-    this.#publish = new Map(PUBLISH_KINDS.map((kind) => [base + kind, kind]));
-    this.#commands = `${base}commands/`;
-    this.#subscribeRoots = [`${base}commands`, `${base}updates`];
+    this.#base = `devices/${deviceId}/`;
   }
 
   /**
@@ -36,7 +36,9 @@ export class DeviceAcl {
    */
   publishKind(topic: string, state: DeviceState): string | undefined {
     if (state === 'revoked' || state === 'retired') return undefined;
-    const kind = this.#publish.get(topic);
+    const base = this.#base;
+    if (topic.length <= base.length || !topic.startsWith(base)) return undefined;
+    const kind = PUBLISH_KIND.get(topic.slice(base.length));
     if (kind !== undefined) return state === 'active' || kind === 'updates/status' ? kind : undefined;
     return this.#replyKind(topic);
   }
@@ -45,7 +47,8 @@ export class DeviceAcl {
   maySubscribe(filter: string, state: DeviceState): boolean {
     if (state !== 'active' && state !== 'quarantined') return false;
     if (!isValidFilter(filter)) return false;
-    for (const root of this.#subscribeRoots) {
+    for (const level of SUBSCRIBE_ROOTS) {
+      const root = this.#base + level;
       if (filter === root) return true;
       if (filter.startsWith(root) && filter.charCodeAt(root.length) === 0x2f /* / */) return true;
     }
@@ -58,8 +61,9 @@ export class DeviceAcl {
   }
 
   #replyKind(topic: string): string | undefined {
-    if (!topic.startsWith(this.#commands) || !topic.endsWith('/reply')) return undefined;
-    const name = topic.slice(this.#commands.length, topic.length - '/reply'.length);
+    const commands = `${this.#base}commands/`;
+    if (!topic.startsWith(commands) || !topic.endsWith('/reply')) return undefined;
+    const name = topic.slice(commands.length, topic.length - '/reply'.length);
     return COMMAND_NAME.test(name) ? `commands/${name}/reply` : undefined;
   }
 }
