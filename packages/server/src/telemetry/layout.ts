@@ -53,8 +53,7 @@ export function layout(batch: readonly Placed[], fields: readonly string[], chun
     for (const i of list) chunked[i] = 1;
   }
   const rows: number[] = [];
-  if (chunks.length === 0) for (let i = 0; i < batch.length; i++) rows.push(i);
-  else for (let i = 0; i < batch.length; i++) if (chunked[i] === 0) rows.push(i);
+  for (let i = 0; i < batch.length; i++) if (chunked[i] === 0) rows.push(i);
   return { rows, chunks };
 }
 
