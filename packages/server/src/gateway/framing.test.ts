@@ -275,6 +275,45 @@ describe('MQTT framing and PUBLISH decoding (MQTT 3.1.1 §2.2, §3.3; MQTT 5.0 �
     );
   });
 
+  it('[MQTT-1.5.5-1] refuses a Variable Byte Integer not written in the minimum number of bytes', () => {
+    for (const [version, hex] of [
+      [4, 'c08000'], // PINGREQ with a two-byte Remaining Length of 0
+      [5, '3007000174' + '8000' + 'aabb'], // PUBLISH with a two-byte Property Length of 0
+    ] as const) {
+      const { framer, seen } = framed(version);
+      assert.equal(framer.push(Buffer.from(hex, 'hex')), 0);
+      assert.deepEqual(seen.map(fields), ['malformed'], hex);
+    }
+  });
+
+  it('counts only the packets it handed on, and refuses a CONNACK without its two bytes', () => {
+    for (const hex of ['3203000174c000', '2000c000']) {
+      const { framer, seen } = framed(4);
+      assert.equal(framer.push(Buffer.from(hex, 'hex')), 0, hex);
+      assert.deepEqual(seen.map(fields), ['malformed'], hex);
+    }
+    const split = framed(4);
+    assert.equal(split.framer.push(Buffer.from('3203', 'hex')), 0);
+    assert.equal(split.framer.push(Buffer.from('000174c000', 'hex')), 0);
+    assert.deepEqual(split.seen.map(fields), ['malformed']);
+  });
+
+  it('reads nothing more once it refused the stream, whoever pushes', () => {
+    const seen: string[] = [];
+    const framer = new Framer(1 << 20, {
+      framedPublish: () => seen.push('publish'),
+      framedOther: () => seen.push('other'),
+      framingMalformed: () => seen.push('malformed'),
+      framingOversized: () => seen.push('oversized'),
+      framingStopped: () => false, // a sink that never stops: the framer must
+      framingVersion: () => 4,
+    });
+    assert.equal(framer.push(Buffer.from('36', 'hex')), 0);
+    assert.equal(framer.push(mqtt.generate({ cmd: 'pingreq' })), 0);
+    assert.deepEqual(seen, ['malformed']);
+    assert.equal(framer.reserved, 0);
+  });
+
   it('reads nothing after the connection stopped', () => {
     const { framer, seen } = framed(4);
     framer.push(Buffer.concat([Buffer.from([0x36, 0x00]), mqtt.generate({ cmd: 'pingreq' })]));

@@ -38,6 +38,7 @@ export class Framer {
   #buf: Buffer | undefined;
   #have = 0;
   #need = INCOMPLETE;
+  #refused = false;
 
   constructor(
     private readonly maxPacketSize: number,
@@ -51,6 +52,7 @@ export class Framer {
 
   /** Reads a chunk of the stream; returns how many complete packets it delivered. */
   push(chunk: Buffer): number {
+    if (this.#refused || this.sink.framingStopped()) return 0;
     let delivered = 0;
     let from = 0;
     let buf = chunk;
@@ -73,17 +75,17 @@ export class Framer {
   /** Delivers the complete packets of `buf` from `off`; keeps an incomplete tail. */
   #drain(buf: Buffer, off: number): number {
     let delivered = 0;
-    while (off < buf.length && !this.sink.framingStopped()) {
+    while (off < buf.length && !this.#refused && !this.sink.framingStopped()) {
       // [MQTT-2.2.2-2] reserved flags refused at the first byte, before any body is buffered
-      if (!headerValid(buf[off]!)) return (this.sink.framingMalformed(), delivered);
+      if (!headerValid(buf[off]!)) return (this.#refuse(), delivered);
       const length = remainingLength(buf, off + 1);
-      if (length === MALFORMED) return (this.sink.framingMalformed(), delivered); // [MQTT-1.5.5-1]
+      if (length === MALFORMED) return (this.#refuse(), delivered); // [MQTT-1.5.5-1]
       if (length === INCOMPLETE) return (this.#keep(buf, off, INCOMPLETE), delivered);
       const size = 1 + length.bytes + length.value;
       // MQTT 5.0 §3.2.2.3.6: the Maximum Packet Size the CONNACK announces counts the whole packet
-      if (size > this.maxPacketSize) return (this.sink.framingOversized(), delivered);
+      if (size > this.maxPacketSize) return (this.#refuse(true), delivered);
       if (off + size > buf.length) return (this.#keep(buf, off, size), delivered);
-      this.#packet(buf, off, off + 1 + length.bytes, off + size);
+      if (!this.#packet(buf, off, off + 1 + length.bytes, off + size)) return delivered;
       delivered++;
       off += size;
     }
@@ -115,17 +117,28 @@ export class Framer {
     this.#need = INCOMPLETE;
   }
 
-  #packet(buf: Buffer, start: number, body: number, end: number): void {
+  /** Hands one complete packet on; false when it was refused as malformed. */
+  #packet(buf: Buffer, start: number, body: number, end: number): boolean {
     const version = this.sink.framingVersion();
     const type = buf[start]! >> 4;
     if (!bodyLengthValid(type, end - body) || (version === 5 && !propertiesFit(type, buf, body, end))) {
-      return this.sink.framingMalformed();
+      return this.#refuse();
     }
-    if (type !== PUBLISH || version === undefined) return this.sink.framedOther(buf.subarray(start, end));
-    const packet = decodePublish(buf, start, body, end, version === 5);
-    if (packet === MALFORMED) return this.sink.framingMalformed();
-    if (packet === undefined) return this.sink.framedOther(buf.subarray(start, end));
-    this.sink.framedPublish(packet);
+    const packet =
+      type === PUBLISH && version !== undefined ? decodePublish(buf, start, body, end, version === 5) : undefined;
+    if (packet === MALFORMED) return this.#refuse();
+    if (packet === undefined) this.sink.framedOther(buf.subarray(start, end));
+    else this.sink.framedPublish(packet);
+    return true;
+  }
+
+  /** Refuses the stream (malformed, or oversized): nothing after it is read, whoever pushes. */
+  #refuse(oversized = false): false {
+    this.#refused = true;
+    this.#clear();
+    if (oversized) this.sink.framingOversized();
+    else this.sink.framingMalformed();
+    return false;
   }
 }
 
@@ -143,13 +156,15 @@ function headerValid(byte: number): boolean {
 }
 
 /**
- * Packets with a packet identifier (PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE) have
- * a body of two bytes at least, PINGREQ none. Handed exactly one packet, mqtt-packet reads a
+ * Packets with a packet identifier (PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK,
+ * UNSUBSCRIBE, UNSUBACK) and CONNACK have a body of two bytes at least, PINGREQ and PINGRESP none
+ * (a device sends no CONNACK, SUBACK, UNSUBACK or PINGRESP: refused later, but not half-read). Handed exactly one packet, mqtt-packet reads a
  * missing identifier as -1 (streaming, it read the next packet's bytes).
  */
 function bodyLengthValid(type: number, length: number): boolean {
-  if ((type >= 4 && type <= 8) || type === 10) return length >= 2;
-  if (type === 12) return length === 0;
+  if (type === 2 || (type >= 4 && type <= 8) || type === 10 || type === 11) return length >= 2;
+  if (type === 9) return length >= 3; // SUBACK: identifier and one return code at least
+  if (type === 12 || type === 13) return length === 0;
   return true;
 }
 
@@ -182,6 +197,7 @@ function remainingLength(
   for (let i = 0; i < 4; i++) {
     if (at + i >= buf.length) return INCOMPLETE;
     const byte = buf[at + i]!;
+    if (byte === 0 && i > 0) return MALFORMED; // [MQTT-1.5.5-1] the minimum number of bytes
     value += (byte & 0x7f) * mul;
     if ((byte & 0x80) === 0) return { value, bytes: i + 1 };
     mul *= 0x80;
@@ -221,7 +237,7 @@ function decodePublish(
     // MQTT 5.0 §2.2.2.1: the Property Length must be complete and fit in the packet
     if (typeof properties !== 'object' || at + properties.bytes + properties.value > end) return MALFORMED;
     if (properties.value > 0) return undefined; // properties: mqtt-packet parses them
-    at += 1;
+    at += properties.bytes;
   }
   const packet = {
     cmd: 'publish',
