@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Clock, DeviceState, Logger } from '../kernel/index.js';
 import type { Client } from './client.js';
 import { GatewayCounters } from './counters.js';
+import { SharedParser } from './parser.js';
 import type { GatewayHooks, GatewayLimits } from './types.js';
 
 /**
@@ -10,6 +11,8 @@ import type { GatewayHooks, GatewayLimits } from './types.js';
  */
 export class Broker {
   readonly counters = new GatewayCounters();
+  /** Parses the whole non-PUBLISH packets the connections' framers hand on. */
+  readonly parser = new SharedParser();
   /** The connected session of each device id. */
   readonly sessions = new Map<string, Client>();
   /** Every open connection, connected or not (for timeouts and close). */

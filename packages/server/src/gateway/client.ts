@@ -8,7 +8,7 @@ import type { DeviceCounters } from './counters.js';
 import { dispatch } from './handlers/index.js';
 import { SubscriptionSet } from './matcher.js';
 import { Framer, type FrameSink } from './framing.js';
-import { createParser } from './parser.js';
+import type { ParseSink } from './parser.js';
 import { RC } from './reason-codes.js';
 import { TokenBucket } from './token-bucket.js';
 import type { AuthenticatedDevice } from './types.js';
@@ -36,8 +36,7 @@ export interface Will {
  * One MQTT connection over one verified TLS socket. Sessions are not persisted: the
  * subscriptions and in-flight messages live and die with the connection.
  */
-export class Client implements FrameSink {
-  readonly parser = createParser();
+export class Client implements FrameSink, ParseSink {
   readonly framer: Framer;
   readonly acks: AckQueue;
   readonly subscriptions = new SubscriptionSet();
@@ -78,8 +77,6 @@ export class Client implements FrameSink {
     this.acks = new AckQueue(ACKS_INITIAL);
     this.acceptedAt = this.lastSeen = broker.now;
     this.bucket = new TokenBucket(broker.limits.messageRate.perSecond, broker.limits.messageRate.burst, broker.now);
-    this.parser.on('packet', (packet: mqtt.Packet) => this.#onPacket(packet));
-    this.parser.on('error', () => this.#onMalformed());
     this.framer = new Framer(broker.limits.maxPacketSize, this);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', () => this.destroy());
@@ -212,7 +209,7 @@ export class Client implements FrameSink {
   }
 
   framedOther(bytes: Buffer): void {
-    this.parser.parse(bytes);
+    this.broker.parser.parse(bytes, this);
   }
 
   framingMalformed(): void {
@@ -227,8 +224,18 @@ export class Client implements FrameSink {
     return this.closed;
   }
 
+  /** Known once CONNECT's protocol level was accepted (a refused CONNECT closes the connection). */
   framingVersion(): number | undefined {
-    return (this.parser as unknown as { settings: { protocolVersion?: number } }).settings.protocolVersion;
+    return this.connecting || this.connected ? this.version : undefined;
+  }
+
+  // ParseSink: the gateway's parser hands back the packets of this connection's bytes.
+  parsedPacket(packet: mqtt.Packet): void {
+    this.#onPacket(packet);
+  }
+
+  parsedMalformed(): void {
+    this.#onMalformed();
   }
 
   #onPacket(packet: mqtt.Packet): void {

@@ -3,22 +3,28 @@ import { describe, it } from 'node:test';
 import mqtt from 'mqtt-packet';
 import { seededRandom } from '../firmware/testing.js';
 import { Framer, type FrameSink } from './framing.js';
+import { SharedParser, type ParseSink } from './parser.js';
 
 type Seen = { kind: 'packet'; packet: mqtt.Packet } | { kind: 'malformed' } | { kind: 'oversized' };
 
-/** A framer whose other packets go to an mqtt-packet parser, as in Client; what came out, in order. */
+/**
+ * One parser for every stream of these tests, as the connections of one gateway share one: a
+ * stream's refused packet must leave nothing behind for the next stream.
+ */
+const shared = new SharedParser();
+
+/** A framer whose other packets go to the shared parser, as in Client; what came out, in order. */
 function framed(version: number | undefined, max = 1 << 20) {
   const seen: Seen[] = [];
-  const parser = mqtt.parser({ protocolVersion: version as 4 | 5 | undefined });
   let stopped = false;
-  parser.on('packet', (packet) => seen.push({ kind: 'packet', packet }));
-  parser.on('error', () => {
-    stopped = true; // as in Client: a malformed packet closes the connection
-    seen.push({ kind: 'malformed' });
-  });
-  const sink: FrameSink = {
+  const sink: FrameSink & ParseSink = {
     framedPublish: (packet) => seen.push({ kind: 'packet', packet }),
-    framedOther: (bytes) => parser.parse(bytes),
+    framedOther: (bytes) => shared.parse(bytes, sink),
+    parsedPacket: (packet) => seen.push({ kind: 'packet', packet }),
+    parsedMalformed: () => {
+      stopped = true; // as in Client: a malformed packet closes the connection
+      seen.push({ kind: 'malformed' });
+    },
     framingMalformed: () => {
       stopped = true;
       seen.push({ kind: 'malformed' });

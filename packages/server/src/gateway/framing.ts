@@ -22,11 +22,12 @@ const MALFORMED = -2;
 /**
  * Splits a connection's bytes into MQTT control packets (fixed header and Remaining Length, MQTT
  * 3.1.1 §2.2, MQTT 5.0 §2.1) and decodes PUBLISH, the one packet on the hot path, itself; every
- * other packet goes whole to mqtt-packet's parser, as does any packet before CONNECT was parsed
- * and an MQTT 5 PUBLISH that carries properties. The decoding matches mqtt-packet's field by
- * field (framing.test.ts compares both on seeded random and malformed packets); it exists
- * because mqtt-packet's parser costs a third of the MQTT path per message (debug calls with
- * rest arguments, a buffer list per connection), measured in docs/decisions/0012.
+ * other packet goes whole to mqtt-packet's parser, as does any packet before the CONNECT's
+ * protocol level was accepted and an MQTT 5 PUBLISH that carries properties. The decoding
+ * matches mqtt-packet's field by field (framing.test.ts compares both on seeded random and
+ * malformed packets); it exists because mqtt-packet's parser costs a third of the MQTT path per
+ * message (debug calls with rest arguments, a buffer list per connection), measured in
+ * docs/decisions/0012.
  */
 export class Framer {
   /**

@@ -2,7 +2,6 @@ import type mqtt from 'mqtt-packet';
 import { isFleetwardError } from '@fleetward/protocol';
 import { DeviceAcl } from '../acl.js';
 import type { Client } from '../client.js';
-import { keepProtocolVersionOnly } from '../parser.js';
 import { RC, RC311 } from '../reason-codes.js';
 import type { AuthenticatedDevice } from '../types.js';
 
@@ -30,7 +29,6 @@ function checkProtocol(client: Client, packet: mqtt.IConnectPacket): boolean {
   const level = packet.protocolVersion;
   if (level === 4 || level === 5) {
     client.version = level;
-    keepProtocolVersionOnly(client.parser, level);
     return true;
   }
   client.broker.counters.refused.protocolVersion++;
